@@ -1,0 +1,184 @@
+"""spinepath command line: questionnaire | assess | interview | vignettes.
+
+Exit codes: 0 success, 1 a vignette threshold failed, 2 bad input (the message names the field).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from spinepath.engine import AnswerError, Assessment, Level, assess, get_questionnaire, plan_interview
+from spinepath.engine.questionnaire import Question
+
+BAD_INPUT = 2
+DEFAULT_VIGNETTES = Path(__file__).resolve().parents[2] / "tests" / "vignettes"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="spinepath", description=__doc__)
+    parser.add_argument("--language", default="en", choices=["en", "es"], help="language of the text")
+    commands = parser.add_subparsers(dest="command", required=True)
+    questionnaire = commands.add_parser("questionnaire", help="print the questionnaire")
+    questionnaire.add_argument("--fhir", action="store_true", help="as a FHIR R4 Questionnaire")
+    assess_cmd = commands.add_parser("assess", help="assess answers from a JSON file ('-' for stdin)")
+    assess_cmd.add_argument("answers", help='JSON file of {"linkId": value}')
+    assess_cmd.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    commands.add_parser("interview", help="answer the adaptive interview in the terminal")
+    vignettes = commands.add_parser("vignettes", help="run the clinical vignettes and print the metrics")
+    vignettes.add_argument(
+        "paths", nargs="*", type=Path, help="vignette YAML files (default: tests/vignettes)"
+    )
+    vignettes.add_argument("--verbose", action="store_true", help="list every case that missed")
+    args = parser.parse_args(argv)
+
+    if args.command == "questionnaire":
+        return _questionnaire(args.fhir, args.language, sys.stdout)
+    if args.command == "assess":
+        return _assess(args.answers, args.json, args.language, sys.stdout)
+    if args.command == "interview":
+        return _interview(args.language, sys.stdin, sys.stdout)
+    return _vignettes(args.paths, args.verbose, sys.stdout)
+
+
+def _questionnaire(fhir: bool, language: str, out: TextIO) -> int:
+    if fhir:
+        from spinepath.fhir.questionnaire import questionnaire_resource
+
+        json.dump(questionnaire_resource(language), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    questionnaire = get_questionnaire()
+    for section in questionnaire.sections:
+        out.write(f"\n== {section.label(language)} ==\n")
+        for question in (q for q in questionnaire.questions if q.section == section.id):
+            required = " (required)" if question.required else ""
+            out.write(f"[{question.link_id}] {question.label(language)}  <{question.type}>{required}\n")
+            for option in question.options:
+                out.write(f"    {option.value}: {option.label(language)}\n")
+    return 0
+
+
+def _error(message: str) -> int:
+    sys.stderr.write(f"spinepath: error: {message}\n")
+    return BAD_INPUT
+
+
+def _assess(source: str, as_json: bool, language: str, out: TextIO) -> int:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as error:
+        return _error(f"cannot read {source}: {error.strerror}")
+    try:
+        answers = json.loads(text)
+    except json.JSONDecodeError as error:
+        return _error(f"{source} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+    try:
+        result = assess(answers, language=language)
+    except AnswerError as error:
+        for problem in error.problems:
+            sys.stderr.write(f"spinepath: error: {problem.link_id}: {problem.message}\n")
+        return BAD_INPUT
+    if as_json:
+        json.dump(result.to_dict(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        out.write(render_text(result))
+    return 0
+
+
+def render_text(result: Assessment) -> str:
+    lines = [f"{result.triage.level.value.upper()}: {result.triage.headline}", result.triage.action, ""]
+    for reason in result.triage.reasons:
+        if reason.level.rank > Level.SELF_CARE.rank:
+            because = "; ".join(r.text for r in reason.because)
+            lines.append(f"- {reason.title}" + (f" (because {because})" if because else ""))
+    lines += ["", f"Next step: {result.next_step.text}", "", "Likely causes:"]
+    for condition in result.differential[:5]:
+        root = f", probably {condition.nerve_root}" if condition.nerve_root else ""
+        flag = " [must be ruled out]" if condition.must_rule_out else ""
+        lines.append(f"  {condition.relative:6.1%}  {condition.name}{root}{flag}")
+    if result.plan.self_care:
+        lines += ["", "What can help now:"] + [f"  - {item.title}" for item in result.plan.self_care]
+    if result.plan.safety_net:
+        lines += ["", "Get help at once if:"] + [f"  - {line}" for line in result.plan.safety_net]
+    lines += ["", result.disclaimer, f"(knowledge base {result.knowledge_version})", ""]
+    return "\n".join(lines)
+
+
+def _ask(question: Question, language: str, read: TextIO, out: TextIO) -> Any:
+    """Ask one question until the answer is valid; an empty line skips it."""
+    questionnaire = get_questionnaire()
+    while True:
+        out.write(f"\n{question.label(language)}\n")
+        if question.options:
+            for number, option in enumerate(question.options, 1):
+                out.write(f"  {number}. {option.label(language)}\n")
+        if question.type == "multi":
+            out.write("  (numbers separated by spaces; 0 for none)\n")
+        elif question.type == "regions":
+            out.write("  (region ids separated by spaces, e.g. lower_back calf_left; 0 for none)\n")
+        out.write("> ")
+        out.flush()
+        line = read.readline()
+        if not line:
+            raise EOFError
+        raw = line.strip()
+        if not raw:
+            return None
+        value: Any
+        try:
+            if question.type == "integer":
+                value = int(raw)
+            elif question.type == "choice":
+                value = question.options[int(raw) - 1].value
+            elif question.type == "multi":
+                value = [] if raw == "0" else [question.options[int(n) - 1].value for n in raw.split()]
+            else:
+                value = [] if raw == "0" else raw.split()
+            questionnaire.validate({question.link_id: value})
+        except (ValueError, IndexError):
+            out.write("Please answer with one of the numbers shown.\n")
+            continue
+        except AnswerError as error:
+            out.write(f"{error.problems[0].message}\n")
+            continue
+        return value
+
+
+def _interview(language: str, read: TextIO, out: TextIO) -> int:
+    answers: dict[str, Any] = {}
+    try:
+        while True:
+            step = plan_interview(answers, language=language)
+            if step.done:
+                break
+            for question in step.questions:
+                answers[question.link_id] = _ask(question, language, read, out)
+    except EOFError:
+        out.write("\n(stopped before the end: showing what we can)\n")
+    out.write("\n" + render_text(assess(answers, language=language)))
+    return 0
+
+
+def _vignettes(paths: list[Path], verbose: bool, out: TextIO) -> int:
+    from spinepath.evaluation import evaluate, load_vignettes
+
+    files = paths or sorted(DEFAULT_VIGNETTES.glob("*.yaml"))
+    if not files:
+        return _error(f"no vignette files found in {DEFAULT_VIGNETTES}")
+    report = evaluate(load_vignettes(files))
+    for line in report.lines():
+        out.write(line + "\n")
+    if verbose:
+        for failure in report.failures():
+            out.write(f"  miss {failure}\n")
+    return 1 if report.emergency_under_triage else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

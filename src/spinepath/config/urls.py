@@ -1,0 +1,9 @@
+"""Top-level URL map: each part of the clinic mounts its own urls module."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("spinepath.clinic.intake.urls")),
+]

@@ -1,0 +1,70 @@
+"""spinepath's clinical engine: pure Python, no Django, no I/O beyond reading its own knowledge base.
+
+The public API is what this module exports; everything else is private to the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .assess import assess
+from .errors import AnswerError, EngineError, KnowledgeError
+from .interview import InterviewStep, plan_interview
+from .knowledge import Knowledge, get_knowledge, load_knowledge
+from .model import (
+    LEVEL_WITHIN_HOURS,
+    AnswerProblem,
+    Assessment,
+    CarePlan,
+    ConditionResult,
+    Level,
+    NextStep,
+    Triage,
+)
+from .questionnaire import BodyMap, Question, Questionnaire
+
+__all__ = [
+    "LEVEL_WITHIN_HOURS",
+    "AnswerError",
+    "AnswerProblem",
+    "Assessment",
+    "BodyMap",
+    "CarePlan",
+    "ConditionResult",
+    "EngineError",
+    "InterviewStep",
+    "Knowledge",
+    "KnowledgeError",
+    "Level",
+    "NextStep",
+    "Question",
+    "Questionnaire",
+    "Triage",
+    "assess",
+    "get_body_map",
+    "get_knowledge",
+    "get_questionnaire",
+    "knowledge_version",
+    "load_knowledge",
+    "plan_interview",
+    "validate_answers",
+]
+
+
+def get_questionnaire() -> Questionnaire:
+    return get_knowledge().questionnaire
+
+
+def get_body_map() -> BodyMap:
+    return get_knowledge().body_map
+
+
+def knowledge_version() -> str:
+    """Hash of the knowledge base files: stored with every result so it can be reproduced."""
+    return get_knowledge().version
+
+
+def validate_answers(answers: Mapping[str, Any], *, complete: bool = False) -> dict[str, Any]:
+    """A clean copy of the answers, or AnswerError naming each field at fault."""
+    return get_knowledge().questionnaire.validate(answers, complete=complete)

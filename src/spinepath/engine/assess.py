@@ -1,0 +1,47 @@
+"""assess(answers) -> Assessment: the one entry point every caller uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import differential as differential_module
+from .findings import compute_findings, nerve_root
+from .knowledge import Knowledge, get_knowledge
+from .model import Assessment
+from .plan import care_plan, next_step
+from .triage import decide, fired_rules, unscreened_questions
+
+LANGUAGES = ("en", "es")
+
+
+def assess(
+    answers: Mapping[str, Any], *, language: str = "en", knowledge: Knowledge | None = None
+) -> Assessment:
+    """Triage, differential, care plan and next step for one person's answers.
+
+    Raises AnswerError when the answers do not fit the questionnaire. Partial answers are accepted:
+    unanswered warning-sign questions keep the level at routine or above (never self-care alone).
+    """
+    kb = knowledge or get_knowledge()
+    language = language if language in LANGUAGES else "en"
+    clean = kb.questionnaire.validate(answers)
+    findings = compute_findings(kb, clean)
+    hits = fired_rules(kb, findings, language)
+    ranked = differential_module.rank(
+        kb, findings, language=language, hits=hits, nerve_root=nerve_root(kb, clean, findings)
+    )
+    triage = decide(
+        kb, hits=hits, differential=ranked, unscreened=unscreened_questions(kb, clean), language=language
+    )
+    plan = care_plan(kb, findings=findings, triage=triage, differential=ranked, language=language)
+    return Assessment(
+        triage=triage,
+        differential=ranked,
+        plan=plan,
+        next_step=next_step(kb, triage=triage, differential=ranked, language=language),
+        knowledge_version=kb.version,
+        language=language,
+        findings=dict(sorted(findings.items())),
+        disclaimer=kb.message("disclaimer", language),
+    )

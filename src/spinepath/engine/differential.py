@@ -1,0 +1,108 @@
+"""The differential: prior odds x likelihood ratios -> ranked posteriors, each with its explanation.
+
+Each condition is scored on its own (present vs absent), as in the clinical-decision literature:
+posterior log-odds = prior log-odds + the sum of log likelihood ratios of known findings. Findings
+that measure the same thing (a `group` in the knowledge base) are not independent, so within a
+group the strongest ratio counts in full and each further one at half the weight of the one before
+(1, 1/2, 1/4 ...): a cluster of overlapping items cannot multiply its way to certainty.
+
+Conditions that a fired urgent or emergency rule asks a clinician to rule out are pinned first:
+probabilities never push a red flag's concern down the list.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from .knowledge import Condition, Knowledge
+from .model import ConditionResult, Evidence, Level, RuleHit
+from .text import localise
+
+
+def _sigmoid(log_odds: float) -> float:
+    if log_odds >= 0:
+        return 1 / (1 + math.exp(-log_odds))
+    odds = math.exp(log_odds)
+    return odds / (1 + odds)
+
+
+def score(condition: Condition, findings: Mapping[str, bool]) -> tuple[float, list[tuple[int, float, bool]]]:
+    """Posterior log-odds and, per evidence item used, (index, weighted log LR, present)."""
+    by_group: dict[str, list[tuple[int, float, bool]]] = {}
+    for index, item in enumerate(condition.evidence):
+        value = findings.get(item.finding)
+        if value is None:
+            continue
+        log_lr = item.log_lr_pos if value else item.log_lr_neg
+        if log_lr:
+            by_group.setdefault(item.group, []).append((index, log_lr, value))
+    total = condition.prior_log_odds
+    used: list[tuple[int, float, bool]] = []
+    for items in by_group.values():
+        # Damp separately in each direction so a strong "for" is not halved by a weak "against".
+        for sign in (1, -1):
+            same_way = sorted((i for i in items if i[1] * sign > 0), key=lambda i: -abs(i[1]))
+            weight = 1.0
+            for index, log_lr, present in same_way:
+                total += weight * log_lr
+                used.append((index, weight * log_lr, present))
+                weight /= 2
+    return total, used
+
+
+def rank(
+    knowledge: Knowledge,
+    findings: Mapping[str, bool],
+    *,
+    language: str,
+    hits: Iterable[RuleHit] = (),
+    nerve_root: str | None = None,
+) -> tuple[ConditionResult, ...]:
+    pinned: dict[str, int] = {}
+    for hit in hits:
+        if hit.level.rank >= Level.URGENT.rank:
+            for condition_id in hit.conditions:
+                pinned[condition_id] = max(pinned.get(condition_id, 0), hit.level.rank)
+
+    scored = []
+    for condition in knowledge.conditions:
+        if condition.requires is not None and condition.requires.evaluate(findings) is False:
+            continue
+        log_odds, used = score(condition, findings)
+        scored.append((condition, _sigmoid(log_odds), used))
+    total = sum(probability for _, probability, _ in scored) or 1.0
+
+    results = []
+    for condition, probability, used in scored:
+        evidence = [
+            Evidence(
+                finding=condition.evidence[index].finding,
+                present=present,
+                text=knowledge.finding_text(condition.evidence[index].finding, present, language),
+                likelihood_ratio=condition.evidence[index].lr_pos
+                if present
+                else condition.evidence[index].lr_neg,
+                weight=round(math.exp(weighted), 3),
+                source=condition.evidence[index].source,
+            )
+            for index, weighted, present in sorted(used, key=lambda u: -abs(u[1]))
+        ]
+        results.append(
+            ConditionResult(
+                id=condition.id,
+                name=localise(condition.name, language),
+                probability=round(probability, 4),
+                relative=round(probability / total, 4),
+                must_rule_out=condition.id in pinned,
+                summary=localise(condition.summary, language),
+                explanation=localise(condition.explanation, language),
+                evidence_for=tuple(e for e in evidence if e.weight > 1),
+                evidence_against=tuple(e for e in evidence if e.weight < 1),
+                nerve_root=nerve_root if condition.radicular else None,
+                clinician=condition.clinician,
+                aliases=condition.aliases,
+            )
+        )
+    results.sort(key=lambda r: (-pinned.get(r.id, -1), -r.probability))
+    return tuple(results)

@@ -1,0 +1,109 @@
+"""Boolean expressions over findings, as written in the knowledge base.
+
+A finding is present (True), absent (False) or unknown (missing). Evaluation is three-valued
+(Kleene logic): an expression is *satisfied* only when it is certainly True, so an unanswered
+question never fires a rule by accident. `unless` is the one deliberate exception: it is
+satisfied unless the finding is known to be present, so that a safety rule still fires when the
+reassuring answer was never given.
+
+Forms: "finding_id" | {all: [...]} | {any: [...]} | {not: expr} | {unless: expr}
+       | {at_least: {n: 2, of: [...]}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Findings = Mapping[str, bool]
+
+
+@dataclass(frozen=True)
+class Expr:
+    op: str
+    finding: str = ""
+    args: tuple[Expr, ...] = ()
+    n: int = 0
+
+    def evaluate(self, findings: Findings) -> bool | None:
+        op = self.op
+        if op == "finding":
+            return findings.get(self.finding)
+        if op == "all":
+            values = [arg.evaluate(findings) for arg in self.args]
+            if any(value is False for value in values):
+                return False
+            return None if any(value is None for value in values) else True
+        if op == "any":
+            values = [arg.evaluate(findings) for arg in self.args]
+            if any(value is True for value in values):
+                return True
+            return None if any(value is None for value in values) else False
+        if op == "not":
+            value = self.args[0].evaluate(findings)
+            return None if value is None else not value
+        if op == "unless":
+            return self.args[0].evaluate(findings) is not True
+        if op == "at_least":
+            values = [arg.evaluate(findings) for arg in self.args]
+            present = sum(value is True for value in values)
+            unknown = sum(value is None for value in values)
+            if present >= self.n:
+                return True
+            return None if present + unknown >= self.n else False
+        raise AssertionError(f"unknown operator {op}")
+
+    def satisfied(self, findings: Findings) -> bool:
+        return self.evaluate(findings) is True
+
+    def leaves(self) -> Iterator[str]:
+        if self.op == "finding":
+            yield self.finding
+        for arg in self.args:
+            yield from arg.leaves()
+
+    def supporting(self, findings: Findings, *, negated: bool = False) -> Iterator[tuple[str, bool]]:
+        """The (finding, present) pairs that made this expression true: the 'because' of a rule."""
+        if self.op == "finding":
+            value = findings.get(self.finding)
+            if value is not None and value is (not negated):
+                yield self.finding, value
+            return
+        if self.op == "not":
+            yield from self.args[0].supporting(findings, negated=not negated)
+            return
+        if self.op == "unless":
+            return
+        for arg in self.args:
+            if self.op in {"any", "at_least"} and not arg.satisfied(findings) and not negated:
+                continue
+            yield from arg.supporting(findings, negated=negated)
+
+
+class ExpressionError(ValueError):
+    pass
+
+
+def parse(raw: Any) -> Expr:
+    """Parse the YAML form into an Expr, or raise ExpressionError saying what is wrong."""
+    if isinstance(raw, str):
+        return Expr("finding", finding=raw)
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise ExpressionError(f"expected a finding id or a one-key mapping, got {raw!r}")
+    ((op, body),) = raw.items()
+    if op in {"all", "any"}:
+        if not isinstance(body, list) or not body:
+            raise ExpressionError(f"'{op}' needs a non-empty list")
+        return Expr(op, args=tuple(parse(item) for item in body))
+    if op in {"not", "unless"}:
+        return Expr(op, args=(parse(body),))
+    if op == "at_least":
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("n"), int)
+            or not isinstance(body.get("of"), list)
+        ):
+            raise ExpressionError("'at_least' needs {n: <int>, of: [...]}")
+        return Expr("at_least", n=body["n"], args=tuple(parse(item) for item in body["of"]))
+    raise ExpressionError(f"unknown operator '{op}'")

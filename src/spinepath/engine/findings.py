@@ -1,0 +1,297 @@
+"""Answers -> findings: what the person told us, as present (True), absent (False) or unknown (missing).
+
+Option findings: answering a choice or checklist question makes the chosen options' findings present
+and the others absent; a question that does not apply to the person (e.g. pregnancy for a man) makes
+its findings absent; an unanswered question leaves them unknown. When two questions speak to the same
+finding, "present" wins: a symptom reported anywhere is reported.
+
+Derived findings (ages, body-map patterns, published clusters) are computed here, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .knowledge import Knowledge
+from .questionnaire import LEG_ZONES
+
+Findings = dict[str, bool]
+
+_BACK_REGIONS = {"mid_back", "lower_back", "tailbone", "flank", "sacroiliac"}
+_LOWER_BACK_REGIONS = {"lower_back", "tailbone", "sacroiliac"}
+_THIGH_AND_BELOW = {"leg_above_knee", "knee", "below_knee"}
+_NOT_REALLY_LEG = {"groin", "hip_outer"}  # leg-zone regions that are hip rather than nerve territory
+_UNSURE_VALUES = {"not_sure"}
+_WORRY_FINDINGS = ("fear_of_movement", "catastrophising", "low_mood", "anxiety", "work_concerns")
+
+
+def compute_findings(knowledge: Knowledge, answers: Mapping[str, Any]) -> Findings:
+    findings: Findings = {}
+    _option_findings(knowledge, answers, findings)
+    _derived_findings(knowledge, answers, findings)
+    return findings
+
+
+def _set(findings: Findings, finding: str, value: bool | None) -> None:
+    if value is None:
+        return
+    findings[finding] = findings.get(finding, False) or value
+
+
+def _option_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings: Findings) -> None:
+    questionnaire = knowledge.questionnaire
+    for question in questionnaire.questions:
+        if question.type not in {"choice", "multi"}:
+            continue
+        enabled = questionnaire.is_enabled(question, answers)
+        value = answers.get(question.link_id)
+        if enabled is False:
+            for option in question.options:
+                if option.finding:
+                    _set(findings, option.finding, False)
+            continue
+        if value is None:
+            continue
+        chosen = {value} if question.type == "choice" else set(value)
+        if question.type == "choice" and value in _UNSURE_VALUES:
+            continue  # "not sure" tells us nothing either way
+        for option in question.options:
+            if option.finding:
+                _set(findings, option.finding, option.value in chosen)
+
+
+def _any_known(values: Iterable[bool | None]) -> bool | None:
+    """Three-valued OR."""
+    items = list(values)
+    if True in items:
+        return True
+    return None if None in items else False
+
+
+def _derived_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings: Findings) -> None:
+    age = answers.get("age")
+    if isinstance(age, int):
+        for finding, test in (
+            ("age_under_16", age < 16),
+            ("age_under_18", age < 18),
+            ("age_under_20", age < 20),
+            ("age_under_40", age < 40),
+            ("age_under_45", age < 45),
+            ("age_under_60", age < 60),
+            ("age_over_48", age > 48),
+            ("age_50_plus", age >= 50),
+            ("age_60_plus", age >= 60),
+            ("age_65_plus", age >= 65),
+            ("age_70_plus", age >= 70),
+            ("age_75_plus", age >= 75),
+        ):
+            findings[finding] = test
+
+    _body_map_findings(knowledge, answers, findings)
+
+    get = findings.get
+    _set(
+        findings,
+        "leg_weakness_any",
+        None if answers.get("leg_weakness") is None else bool(answers["leg_weakness"]),
+    )
+    pregnant = _any_known([get("pregnant"), get("postpartum")])
+    _set(findings, "pregnant_or_postpartum", pregnant)
+    weeks = answers.get("pregnancy_weeks")
+    if get("pregnant") is False:
+        findings["pregnancy_20_weeks_plus"] = findings["pregnancy_28_weeks_plus"] = False
+    elif isinstance(weeks, int):
+        findings["pregnancy_20_weeks_plus"] = weeks >= 20
+        findings["pregnancy_28_weeks_plus"] = weeks >= 28
+
+    score = answers.get("pain_score")
+    if isinstance(score, int):
+        findings["severe_pain"] = score >= 7
+
+    duration = answers.get("duration")
+    if isinstance(duration, str):
+        under_6 = duration in {"under_1_week", "1_to_6_weeks"}
+        findings["duration_under_6_weeks"] = under_6
+        findings["duration_6_weeks_plus"] = not under_6
+        findings["duration_3_months_plus"] = duration in {"3_to_12_months", "over_1_year"}
+        course = answers.get("course")
+        if under_6:
+            findings["not_improving_6_weeks"] = False
+        elif isinstance(course, str):
+            findings["not_improving_6_weeks"] = course in {"same", "worse"}
+
+    height, weight = answers.get("height_cm"), answers.get("weight_kg")
+    if isinstance(height, int) and isinstance(weight, int) and height >= 100:
+        bmi = weight / (height / 100) ** 2
+        findings["obese"] = bmi >= 30
+        findings["overweight"] = 25 <= bmi < 30
+
+    _set(
+        findings,
+        "any_cauda_equina_symptom",
+        None if answers.get("bladder_bowel") is None else bool(answers["bladder_bowel"]),
+    )
+    _set(
+        findings,
+        "infection_risk_factor",
+        _any_known(
+            get(f)
+            for f in (
+                "injected_drug_use",
+                "diabetes",
+                "immunosuppressed",
+                "recent_infection",
+                "recent_spinal_procedure",
+            )
+        ),
+    )
+    _set(findings, "psychosocial_risk", _at_least(3, [get(f) for f in _WORRY_FINDINGS]))
+    _clusters(findings)
+
+
+def _at_least(n: int, values: list[bool | None]) -> bool | None:
+    present = sum(value is True for value in values)
+    unknown = sum(value is None for value in values)
+    if present >= n:
+        return True
+    return None if present + unknown >= n else False
+
+
+def _body_map_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings: Findings) -> None:
+    body_map = knowledge.body_map
+    pain = answers.get("pain_regions")
+    numb = answers.get("numb_regions")
+
+    def describe(regions: list[str]) -> tuple[set[str], set[str], dict[str, set[str]]]:
+        ids: set[str] = set()
+        zones: set[str] = set()
+        sides_by_zone: dict[str, set[str]] = {}
+        for region_id in regions:
+            region, side = body_map.lookup(region_id)
+            ids.add(region.id)
+            zones.add(region.zone)
+            if side:
+                sides_by_zone.setdefault(region.zone, set()).add(side)
+                if region.zone in _THIGH_AND_BELOW and region.id not in _NOT_REALLY_LEG:
+                    sides_by_zone.setdefault("leg", set()).add(side)
+                if region.zone in LEG_ZONES:
+                    sides_by_zone.setdefault("leg_or_buttock", set()).add(side)
+        return ids, zones, sides_by_zone
+
+    if pain is not None:
+        ids, zones, sides = describe(pain)
+        leg_regions = {
+            body_map.lookup(r)[0].id for r in pain if body_map.lookup(r)[0].zone in _THIGH_AND_BELOW
+        } - _NOT_REALLY_LEG
+        findings["back_pain"] = bool(ids & _BACK_REGIONS)
+        findings["lower_back_pain"] = bool(ids & _LOWER_BACK_REGIONS)
+        findings["buttock_pain"] = "buttock" in ids
+        findings["leg_pain"] = bool(leg_regions)
+        findings["pain_below_knee"] = "below_knee" in zones
+        findings["pain_above_knee_only"] = (
+            bool(leg_regions) or "buttock" in ids
+        ) and "below_knee" not in zones
+        findings["bilateral_leg_pain"] = len(sides.get("leg_or_buttock", set())) == 2
+        findings["unilateral_leg_pain"] = len(sides.get("leg_or_buttock", set())) == 1
+        findings["groin_pain"] = "groin" in ids
+        findings["lateral_hip_pain"] = "hip_outer" in ids
+        findings["flank_pain"] = "flank" in ids
+        findings["abdominal_pain"] = "abdomen" in ids
+        findings["pubic_pain"] = "pubic" in ids
+        findings["sacroiliac_pain"] = "sacroiliac" in ids
+        findings["calf_pain"] = "calf" in ids
+        _set(findings, "thoracic_pain", True if "mid_back" in ids else None)
+    if numb is not None:
+        ids, zones, sides = describe(numb)
+        findings["numbness_leg"] = bool(zones & _THIGH_AND_BELOW)
+        findings["numbness_below_knee"] = "below_knee" in zones
+        findings["bilateral_numbness"] = len(sides.get("leg_or_buttock", set())) == 2
+        findings["bilateral_sole_numbness"] = {"sole_left", "sole_right"} <= set(numb)
+    if pain is not None:
+        leg_pain = findings["leg_pain"] or findings["buttock_pain"]
+        if leg_pain:
+            findings["no_leg_symptoms"] = False
+        elif numb is not None:
+            findings["no_leg_symptoms"] = not findings["numbness_leg"]
+        regions = list(pain) + list(numb or [])
+        both = len(body_map.leg_sides(regions)) == 2 or findings.get("bilateral_leg_weakness") is True
+        if both or numb is not None:
+            findings["bilateral_leg_symptoms"] = both
+
+
+def _clusters(findings: Findings) -> None:
+    get = findings.get
+    # ASAS inflammatory back pain (Sieper 2009): in back pain for 3 months or more, >= 4 of 5.
+    if get("duration_3_months_plus") is False:
+        findings["asas_inflammatory_back_pain"] = False
+    else:
+        not_eased_by_rest = _any_known([get("worse_with_rest"), _not(get("better_lying_down"))])
+        asas = _at_least(
+            4,
+            [
+                get("age_under_40"),
+                get("onset_gradual"),
+                get("better_with_movement"),
+                not_eased_by_rest,
+                get("night_pain_eases_on_rising"),
+            ],
+        )
+        if get("duration_3_months_plus") is True or asas is False:
+            _set(findings, "asas_inflammatory_back_pain", asas)
+
+    # Cook 2011 stenosis cluster: bilateral symptoms, leg pain > back pain, pain on walking/standing,
+    # relief on sitting, age > 48.
+    items = [
+        get("bilateral_leg_symptoms"),
+        get("leg_pain_worse_than_back"),
+        _any_known([get("worse_walking"), get("worse_standing"), get("neurogenic_claudication")]),
+        _any_known([get("better_sitting"), get("neurogenic_claudication")]),
+        get("age_over_48"),
+    ]
+    positive = _at_least(4, items)
+    _set(findings, "stenosis_cluster_positive", positive)
+    if all(item is False for item in items):
+        findings["stenosis_cluster_negative"] = True
+    elif any(item is True for item in items):
+        findings["stenosis_cluster_negative"] = False
+
+    # Konstantinou 2012: pain below the knee + leg pain worse than back + numbness/pins and needles.
+    radicular = [get("pain_below_knee"), get("leg_pain_worse_than_back"), get("numbness_leg")]
+    if False in radicular:
+        findings["radicular_pattern"] = False
+    elif all(item is True for item in radicular):
+        findings["radicular_pattern"] = True
+
+
+def _not(value: bool | None) -> bool | None:
+    return None if value is None else not value
+
+
+def nerve_root(knowledge: Knowledge, answers: Mapping[str, Any], findings: Mapping[str, bool]) -> str | None:
+    """The lumbosacral root that best fits where the pain, numbness and weakness are, if any stands out.
+
+    Scores each root by side: pain region +1, numbness +1.5, weakness pattern +2 (Iversen 2013: the
+    level inferred from symptoms is weak evidence, so callers present it as "probably").
+    """
+    body_map = knowledge.body_map
+    scores: dict[tuple[str, str | None], float] = {}
+    for link_id, weight in (("pain_regions", 1.0), ("numb_regions", 1.5)):
+        for region_id in answers.get(link_id) or []:
+            region, side = body_map.lookup(region_id)
+            for root in region.roots:
+                scores[(root, side)] = scores.get((root, side), 0.0) + weight
+    leg_sides = body_map.leg_sides(answers.get("pain_regions") or [])
+    weakness_side = next(iter(leg_sides)) if len(leg_sides) == 1 else None
+    for weakness, roots in body_map.weakness_roots.items():
+        if findings.get(weakness):
+            for root in roots:
+                scores[(root, weakness_side)] = scores.get((root, weakness_side), 0.0) + 2.0 / len(roots)
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    (root, side), best = ranked[0]
+    runner_up = next((score for (other, _), score in ranked[1:] if other != root), 0.0)
+    if best < 2.0 or best - runner_up < 1.0:
+        return None
+    return f"{root} ({side})" if side else root

@@ -1,0 +1,493 @@
+"""Load the knowledge base (YAML under knowledge/), validate it and freeze it into typed objects.
+
+A bad file fails loudly with the file, the entry and the reason (KnowledgeError). The version is a
+hash of every file's bytes, so a stored result can always be traced to the knowledge that made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import schema
+from .errors import KnowledgeError
+from .expressions import Expr, ExpressionError, parse
+from .model import Level
+from .questionnaire import BodyMap, Option, Question, Questionnaire, Region, Section
+from .text import LocalText, localise
+
+KNOWLEDGE_DIR = Path(__file__).with_name("knowledge")
+SpecT = TypeVar("SpecT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    finding: str
+    log_lr_pos: float
+    log_lr_neg: float
+    lr_pos: float
+    lr_neg: float
+    group: str
+    source: str
+    estimate: bool
+
+
+@dataclass(frozen=True)
+class Escalation:
+    probability: float
+    level: Level
+    source: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    id: str
+    name: LocalText
+    clinical_name: str
+    aliases: tuple[str, ...]
+    summary: LocalText
+    explanation: LocalText
+    prior: float
+    prior_source: str
+    clinician: str
+    disposition: Level
+    escalate: Escalation | None
+    radicular: bool
+    requires: Expr | None
+    treatments: tuple[str, ...]
+    evidence: tuple[EvidenceItem, ...]
+
+    @property
+    def prior_log_odds(self) -> float:
+        return math.log(self.prior / (1 - self.prior))
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: Level
+    when: Expr
+    title: LocalText
+    action: LocalText
+    clinician: str
+    source: str
+    conditions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition on the person that withholds (avoid) or qualifies (caution) a piece of advice."""
+
+    when: Expr
+    text: LocalText
+    source: str
+
+
+@dataclass(frozen=True)
+class SelfCareAdvice:
+    id: str
+    kind: str
+    title: LocalText
+    text: LocalText
+    source: str
+    for_conditions: frozenset[str]
+    avoid_if: tuple[Guard, ...]
+    caution_if: tuple[Guard, ...]
+
+
+@dataclass(frozen=True)
+class PreventionAdvice:
+    id: str
+    title: LocalText
+    text: LocalText
+    source: str
+    when: Expr | None
+    evidence_note: LocalText | None
+
+
+@dataclass(frozen=True)
+class Treatment:
+    id: str
+    title: LocalText
+    text: LocalText
+    source: str
+
+
+@dataclass(frozen=True)
+class SafetyNet:
+    id: str
+    text: LocalText
+    when: Expr | None
+    level: Level
+
+
+@dataclass(frozen=True)
+class Clinician:
+    id: str
+    name: LocalText
+    bookable: bool
+
+
+@dataclass(frozen=True)
+class LevelText:
+    headline: LocalText
+    action: LocalText
+    next_step: LocalText
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    version: str
+    questionnaire: Questionnaire
+    body_map: BodyMap
+    derived_says: Mapping[str, LocalText]
+    option_of_finding: Mapping[str, tuple[Question, Option]]
+    finding_ids: frozenset[str]
+    conditions: tuple[Condition, ...]
+    rules: tuple[Rule, ...]
+    level_text: Mapping[Level, LevelText]
+    messages: Mapping[str, LocalText]
+    clinicians: Mapping[str, Clinician]
+    self_care: tuple[SelfCareAdvice, ...]
+    prevention: tuple[PreventionAdvice, ...]
+    treatments: Mapping[str, Treatment]
+    safety_net: tuple[SafetyNet, ...]
+
+    def message(self, key: str, language: str) -> str:
+        return localise(self.messages[key], language)
+
+    def finding_text(self, finding: str, present: bool, language: str) -> str:
+        """The finding in the person's terms: what they told us (or told us was not the case)."""
+        if finding in self.derived_says:
+            text = localise(self.derived_says[finding], language)
+        elif finding in self.option_of_finding:
+            text = self.option_of_finding[finding][1].label(language)
+            text = text[:1].lower() + text[1:] if not text.startswith("I ") else text
+        else:
+            text = finding.replace("_", " ")
+        if present:
+            return text
+        return f"{self.message('not_prefix', language)} {text}"
+
+    def condition(self, condition_id: str) -> Condition:
+        return next(condition for condition in self.conditions if condition.id == condition_id)
+
+
+# ---------------------------------------------------------------- loading
+def _read(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        raise KnowledgeError(path.name, "(file)", f"not valid YAML: {error}") from error
+
+
+def _validate(file: str, data: Any, model: type[SpecT]) -> SpecT:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = list(first["loc"])
+        entry = _entry_name(data, location)
+        reason = f"{'.'.join(str(part) for part in location)}: {first['msg']}"
+        raise KnowledgeError(file, entry, reason) from error
+
+
+def _entry_name(data: Any, location: list[Any]) -> str:
+    """Name the offending entry by its id (or linkId) rather than by list index where possible."""
+    node = data
+    name = "(file)"
+    for part in location:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict):
+            name = str(node.get("id") or node.get("linkId") or name)
+    return name
+
+
+def _expr(file: str, entry: str, raw: Any, known: frozenset[str]) -> Expr:
+    try:
+        expression = parse(raw)
+    except ExpressionError as error:
+        raise KnowledgeError(file, entry, f"bad expression: {error}") from error
+    for finding in expression.leaves():
+        if finding not in known:
+            raise KnowledgeError(file, entry, f"unknown finding '{finding}'")
+    return expression
+
+
+def _optional_expr(file: str, entry: str, raw: Any, known: frozenset[str]) -> Expr | None:
+    return None if raw is None else _expr(file, entry, raw, known)
+
+
+def _check_unique(file: str, ids: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise KnowledgeError(file, item, "duplicate id")
+        seen.add(item)
+
+
+def _check_refs(file: str, entry: str, refs: Iterable[str], known: Iterable[str], what: str) -> None:
+    known_set = set(known)
+    for ref in refs:
+        if ref not in known_set:
+            raise KnowledgeError(file, entry, f"unknown {what} '{ref}'")
+
+
+def _check_languages(file: str, entry: str, texts: Iterable[LocalText | None]) -> None:
+    for text in texts:
+        if isinstance(text, Mapping) and not {"en", "es"} <= set(text):
+            raise KnowledgeError(file, entry, "patient-facing text needs both 'en' and 'es'")
+
+
+def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
+    """Read and check every knowledge file in `directory`."""
+    files = sorted([*directory.glob("*.yaml"), *directory.glob("conditions/*.yaml")])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(path.read_bytes())
+    version = digest.hexdigest()[:12]
+
+    body_spec = _validate("bodymap.yaml", _read(directory / "bodymap.yaml"), schema.BodyMapFile)
+    _check_unique("bodymap.yaml", (region.id for region in body_spec.regions))
+    body_map = BodyMap(
+        regions=tuple(
+            Region(r.id, r.sided, r.zone, r.view, r.label, tuple(r.roots)) for r in body_spec.regions
+        ),
+        weakness_roots={key: tuple(value) for key, value in body_spec.weakness_roots.items()},
+    )
+
+    questionnaire = _load_questionnaire(directory, body_map)
+    option_of_finding: dict[str, tuple[Question, Option]] = {}
+    for question in questionnaire.questions:
+        for option in question.options:
+            if option.finding and option.finding not in option_of_finding:
+                option_of_finding[option.finding] = (question, option)
+
+    findings_spec = _validate("findings.yaml", _read(directory / "findings.yaml"), schema.FindingsFile)
+    _check_unique("findings.yaml", (item.id for item in findings_spec.derived))
+    derived_says = {item.id: item.says for item in findings_spec.derived}
+    finding_ids = frozenset(option_of_finding) | frozenset(derived_says)
+    for weakness in body_map.weakness_roots:
+        _check_refs("bodymap.yaml", "weakness_roots", [weakness], finding_ids, "finding")
+
+    advice_spec = _validate("advice.yaml", _read(directory / "advice.yaml"), schema.AdviceFile)
+    clinicians = {c.id: Clinician(c.id, c.name, c.bookable) for c in advice_spec.clinicians}
+    _check_unique("advice.yaml", (c.id for c in advice_spec.clinicians))
+    treatments = {t.id: Treatment(t.id, t.title, t.text, t.source) for t in advice_spec.treatments}
+    _check_unique("advice.yaml", (t.id for t in advice_spec.treatments))
+
+    conditions = _load_conditions(directory, finding_ids, clinicians, treatments)
+    condition_ids = {condition.id for condition in conditions}
+
+    triage_spec = _validate("triage_rules.yaml", _read(directory / "triage_rules.yaml"), schema.TriageFile)
+    _check_unique("triage_rules.yaml", (rule.id for rule in triage_spec.rules))
+    rules = []
+    for rule in triage_spec.rules:
+        _check_refs("triage_rules.yaml", rule.id, [rule.clinician], clinicians, "clinician")
+        _check_refs("triage_rules.yaml", rule.id, rule.conditions, condition_ids, "condition")
+        _check_languages("triage_rules.yaml", rule.id, [rule.title, rule.action])
+        rules.append(
+            Rule(
+                id=rule.id,
+                level=Level(rule.level),
+                when=_expr("triage_rules.yaml", rule.id, rule.when, finding_ids),
+                title=rule.title,
+                action=rule.action,
+                clinician=rule.clinician,
+                source=rule.source,
+                conditions=tuple(rule.conditions),
+            )
+        )
+    missing_levels = {level.value for level in Level} - set(triage_spec.levels)
+    if missing_levels:
+        raise KnowledgeError("triage_rules.yaml", "levels", f"missing text for {sorted(missing_levels)}")
+
+    self_care = tuple(_self_care(item, finding_ids, condition_ids) for item in advice_spec.self_care)
+    _check_unique("advice.yaml", (item.id for item in self_care))
+    prevention = tuple(
+        PreventionAdvice(
+            p.id,
+            p.title,
+            p.text,
+            p.source,
+            _optional_expr("advice.yaml", p.id, p.when, finding_ids),
+            p.evidence_note,
+        )
+        for p in advice_spec.prevention
+    )
+    safety_net = tuple(
+        SafetyNet(s.id, s.text, _optional_expr("advice.yaml", s.id, s.when, finding_ids), Level(s.level))
+        for s in advice_spec.safety_net
+    )
+
+    return Knowledge(
+        version=version,
+        questionnaire=questionnaire,
+        body_map=body_map,
+        derived_says=derived_says,
+        option_of_finding=option_of_finding,
+        finding_ids=finding_ids,
+        conditions=conditions,
+        rules=tuple(rules),
+        level_text={
+            Level(name): LevelText(text.headline, text.action, text.next_step)
+            for name, text in triage_spec.levels.items()
+        },
+        messages=triage_spec.messages,
+        clinicians=clinicians,
+        self_care=self_care,
+        prevention=prevention,
+        treatments=treatments,
+        safety_net=safety_net,
+    )
+
+
+def _load_questionnaire(directory: Path, body_map: BodyMap) -> Questionnaire:
+    file = "questionnaire.yaml"
+    spec = _validate(file, _read(directory / file), schema.QuestionnaireFile)
+    _check_unique(file, (q.linkId for q in spec.questions))
+    section_ids = {section.id for section in spec.sections}
+    questions: list[Question] = []
+    for q in spec.questions:
+        _check_refs(file, q.linkId, [q.section], section_ids, "section")
+        _check_languages(file, q.linkId, [q.text, q.help, *(o.text for o in q.options)])
+        if q.type in {"choice", "multi"} and not q.options:
+            raise KnowledgeError(file, q.linkId, f"a {q.type} question needs options")
+        _check_unique(f"{file} {q.linkId}", (o.value for o in q.options))
+        if q.enable_when is not None:
+            _check_enable_when(file, q.linkId, q.enable_when, [x.link_id for x in questions])
+        questions.append(
+            Question(
+                link_id=q.linkId,
+                section=q.section,
+                phase=q.phase,
+                type=q.type,
+                required=q.required,
+                minimum=q.min,
+                maximum=q.max,
+                text=q.text,
+                help=q.help,
+                options=tuple(Option(o.value, o.finding, o.text) for o in q.options),
+                enable_when=q.enable_when,
+            )
+        )
+    return Questionnaire(
+        sections=tuple(Section(s.id, s.title) for s in spec.sections),
+        questions=tuple(questions),
+        body_map=body_map,
+    )
+
+
+_ENABLE_FORMS = {"equals", "in", "between", "any_selected", "has_leg_region", "has_both_legs"}
+
+
+def _check_enable_when(file: str, entry: str, rule: Any, earlier: list[str]) -> None:
+    """enable_when may only look at questions asked earlier, in one of the known forms."""
+    if not isinstance(rule, dict):
+        raise KnowledgeError(file, entry, f"enable_when must be a mapping, got {rule!r}")
+    if set(rule) in ({"all"}, {"any"}):
+        for item in next(iter(rule.values())):
+            _check_enable_when(file, entry, item, earlier)
+        return
+    forms = set(rule) - {"question"}
+    if "question" not in rule or len(forms) != 1 or not forms <= _ENABLE_FORMS:
+        raise KnowledgeError(file, entry, f"unknown enable_when form {rule!r}")
+    if rule["question"] not in earlier:
+        raise KnowledgeError(
+            file, entry, f"enable_when refers to '{rule['question']}', not an earlier question"
+        )
+
+
+def _load_conditions(
+    directory: Path,
+    finding_ids: frozenset[str],
+    clinicians: Mapping[str, Clinician],
+    treatments: Mapping[str, Treatment],
+) -> tuple[Condition, ...]:
+    conditions: list[Condition] = []
+    for path in sorted((directory / "conditions").glob("*.yaml")):
+        file = f"conditions/{path.name}"
+        spec = _validate(file, _read(path), schema.ConditionsFile)
+        for c in spec.conditions:
+            _check_refs(file, c.id, [c.clinician], clinicians, "clinician")
+            _check_refs(file, c.id, c.treatments, treatments, "treatment")
+            _check_refs(file, c.id, (e.finding for e in c.evidence), finding_ids, "finding")
+            _check_languages(file, c.id, [c.name, c.summary, c.explanation])
+            conditions.append(
+                Condition(
+                    id=c.id,
+                    name=c.name,
+                    clinical_name=c.clinical_name,
+                    aliases=tuple(c.aliases),
+                    summary=c.summary,
+                    explanation=c.explanation,
+                    prior=c.prior.value,
+                    prior_source=c.prior.source,
+                    clinician=c.clinician,
+                    disposition=Level(c.disposition),
+                    escalate=(
+                        Escalation(c.escalate.probability, Level(c.escalate.level), c.escalate.source)
+                        if c.escalate
+                        else None
+                    ),
+                    radicular=c.radicular,
+                    requires=_optional_expr(file, c.id, c.requires, finding_ids),
+                    treatments=tuple(c.treatments),
+                    evidence=tuple(
+                        EvidenceItem(
+                            finding=e.finding,
+                            log_lr_pos=math.log(e.lr_pos),
+                            log_lr_neg=math.log(e.lr_neg),
+                            lr_pos=e.lr_pos,
+                            lr_neg=e.lr_neg,
+                            group=e.group or f"_{e.finding}",
+                            source=e.source,
+                            estimate=e.estimate,
+                        )
+                        for e in c.evidence
+                    ),
+                )
+            )
+    if not conditions:
+        raise KnowledgeError("conditions/", "(directory)", "no conditions found")
+    _check_unique("conditions/", (condition.id for condition in conditions))
+    return tuple(conditions)
+
+
+def _self_care(
+    spec: schema.SelfCareSpec, finding_ids: frozenset[str], condition_ids: set[str]
+) -> SelfCareAdvice:
+    file = "advice.yaml"
+    _check_refs(file, spec.id, (c for c in spec.for_conditions if c != "all"), condition_ids, "condition")
+    guard: Callable[[Any, LocalText, str], Guard] = lambda when, text, source: Guard(  # noqa: E731
+        _expr(file, spec.id, when, finding_ids), text, source
+    )
+    return SelfCareAdvice(
+        id=spec.id,
+        kind=spec.kind,
+        title=spec.title,
+        text=spec.text,
+        source=spec.source,
+        for_conditions=frozenset(spec.for_conditions),
+        avoid_if=tuple(guard(a.when, a.why, a.source) for a in spec.avoid_if),
+        caution_if=tuple(guard(c.when, c.text, c.source) for c in spec.caution_if),
+    )
+
+
+@cache
+def get_knowledge() -> Knowledge:
+    """The packaged knowledge base, loaded once per process."""
+    return load_knowledge()

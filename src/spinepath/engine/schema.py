@@ -1,0 +1,205 @@
+"""The shape of every knowledge-base file, checked by pydantic when the files are loaded.
+
+Unknown keys are errors (a typo must not silently drop a rule). Cross-file references (finding ids,
+clinician ids, treatment ids) are checked afterwards in knowledge.py, which knows every file.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LocalTextSpec = str | dict[str, str]
+LevelName = Literal["self_care", "routine", "soon", "urgent", "emergency"]
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- questionnaire.yaml
+class OptionSpec(Spec):
+    value: str
+    finding: str | None = None
+    text: LocalTextSpec
+
+
+class QuestionSpec(Spec):
+    linkId: str
+    section: str
+    phase: Literal["core", "red_flag", "adaptive", "plan"]
+    type: Literal["integer", "choice", "multi", "regions"]
+    required: bool = False
+    min: int | None = None
+    max: int | None = None
+    text: LocalTextSpec
+    help: LocalTextSpec | None = None
+    options: list[OptionSpec] = Field(default_factory=list)
+    enable_when: Any = None
+
+
+class SectionSpec(Spec):
+    id: str
+    title: LocalTextSpec
+
+
+class QuestionnaireFile(Spec):
+    sections: list[SectionSpec]
+    questions: list[QuestionSpec]
+
+
+# ---------------------------------------------------------------- bodymap.yaml
+class RegionSpec(Spec):
+    id: str
+    sided: bool
+    zone: Literal["back", "trunk_front", "buttock", "leg_above_knee", "knee", "below_knee"]
+    view: Literal["front", "back"]
+    label: LocalTextSpec
+    roots: list[str] = Field(default_factory=list)
+
+
+class BodyMapFile(Spec):
+    source: str
+    regions: list[RegionSpec]
+    weakness_roots: dict[str, list[str]]
+
+
+# ---------------------------------------------------------------- findings.yaml
+class DerivedFindingSpec(Spec):
+    id: str
+    says: LocalTextSpec
+    source: str | None = None
+
+
+class FindingsFile(Spec):
+    derived: list[DerivedFindingSpec]
+
+
+# ---------------------------------------------------------------- conditions/*.yaml
+class PriorSpec(Spec):
+    value: float = Field(gt=0, lt=1)
+    source: str = Field(min_length=3)
+    estimate: bool = False
+
+
+class EscalateSpec(Spec):
+    probability: float = Field(gt=0, lt=1)
+    level: LevelName
+    source: str = Field(min_length=3)
+
+
+class EvidenceSpec(Spec):
+    finding: str
+    lr_pos: float = Field(default=1.0, ge=0.01, le=100)
+    lr_neg: float = Field(default=1.0, ge=0.01, le=100)
+    group: str | None = None
+    source: str = Field(min_length=3)
+    estimate: bool = False
+
+
+class ConditionSpec(Spec):
+    id: str
+    name: LocalTextSpec
+    clinical_name: str
+    aliases: list[str] = Field(default_factory=list)
+    summary: LocalTextSpec
+    explanation: LocalTextSpec
+    prior: PriorSpec
+    clinician: str
+    disposition: LevelName
+    escalate: EscalateSpec | None = None
+    radicular: bool = False
+    requires: Any = None
+    treatments: list[str] = Field(default_factory=list)
+    evidence: list[EvidenceSpec]
+
+
+class ConditionsFile(Spec):
+    conditions: list[ConditionSpec]
+
+
+# ---------------------------------------------------------------- triage_rules.yaml
+class RuleSpec(Spec):
+    id: str
+    level: LevelName
+    when: Any
+    title: LocalTextSpec
+    action: LocalTextSpec
+    clinician: str
+    source: str = Field(min_length=3)
+    conditions: list[str] = Field(default_factory=list)
+    estimate: bool = False
+
+
+class LevelTextSpec(Spec):
+    headline: LocalTextSpec
+    action: LocalTextSpec
+    next_step: LocalTextSpec
+
+
+class TriageFile(Spec):
+    levels: dict[LevelName, LevelTextSpec]
+    messages: dict[str, LocalTextSpec]
+    rules: list[RuleSpec]
+
+
+# ---------------------------------------------------------------- advice.yaml
+class ClinicianSpec(Spec):
+    id: str
+    name: LocalTextSpec
+    bookable: bool = False
+
+
+class AvoidIfSpec(Spec):
+    when: Any
+    why: LocalTextSpec
+    source: str = Field(min_length=3)
+
+
+class CautionIfSpec(Spec):
+    when: Any
+    text: LocalTextSpec
+    source: str = Field(min_length=3)
+
+
+class SelfCareSpec(Spec):
+    id: str
+    kind: Literal["activity", "stretch", "heat_cold", "massage", "medicine", "rest_position"]
+    title: LocalTextSpec
+    text: LocalTextSpec
+    source: str = Field(min_length=3)
+    for_conditions: list[str]
+    avoid_if: list[AvoidIfSpec] = Field(default_factory=list)
+    caution_if: list[CautionIfSpec] = Field(default_factory=list)
+
+
+class PreventionSpec(Spec):
+    id: str
+    title: LocalTextSpec
+    text: LocalTextSpec
+    source: str = Field(min_length=3)
+    when: Any = None
+    evidence_note: LocalTextSpec | None = None
+
+
+class TreatmentSpec(Spec):
+    id: str
+    title: LocalTextSpec
+    text: LocalTextSpec
+    source: str = Field(min_length=3)
+
+
+class SafetyNetSpec(Spec):
+    id: str
+    text: LocalTextSpec
+    when: Any = None
+    level: Literal["emergency", "urgent", "soon", "routine"] = "emergency"
+
+
+class AdviceFile(Spec):
+    clinicians: list[ClinicianSpec]
+    self_care: list[SelfCareSpec]
+    prevention: list[PreventionSpec]
+    treatments: list[TreatmentSpec]
+    safety_net: list[SafetyNetSpec]

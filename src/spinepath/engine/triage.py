@@ -1,0 +1,127 @@
+"""Red-flag screening: findings -> fired rules -> the disposition, with the answers behind it.
+
+Rules only ever raise the level. The final level is the highest of: the fired rules, the leading
+condition's usual disposition, any condition whose probability passed its escalation threshold, and
+"routine" when warning-sign questions were left unanswered. Nothing here can lower a level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .knowledge import Knowledge
+from .model import ConditionResult, Level, Reason, RuleHit, Triage
+from .text import localise
+
+
+def fired_rules(knowledge: Knowledge, findings: Mapping[str, bool], language: str) -> list[RuleHit]:
+    """Every rule whose condition is certainly met, most urgent first."""
+    hits = []
+    for rule in knowledge.rules:
+        if not rule.when.satisfied(findings):
+            continue
+        because = tuple(
+            Reason(finding, present, knowledge.finding_text(finding, present, language))
+            for finding, present in dict.fromkeys(rule.when.supporting(findings))
+        )
+        hits.append(
+            RuleHit(
+                rule=rule.id,
+                level=rule.level,
+                title=localise(rule.title, language),
+                action=localise(rule.action, language),
+                because=because,
+                source=rule.source,
+                clinician=rule.clinician,
+                conditions=rule.conditions,
+            )
+        )
+    hits.sort(key=lambda hit: -hit.level.rank)
+    return hits
+
+
+def unscreened_questions(knowledge: Knowledge, answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """Warning-sign questions that apply (or might) but were not answered."""
+    questionnaire = knowledge.questionnaire
+    return tuple(
+        question.link_id
+        for question in questionnaire.questions
+        if question.phase == "red_flag"
+        and answers.get(question.link_id) is None
+        and questionnaire.is_enabled(question, answers) is not False
+    )
+
+
+def decide(
+    knowledge: Knowledge,
+    *,
+    hits: Sequence[RuleHit],
+    differential: Sequence[ConditionResult],
+    unscreened: tuple[str, ...],
+    language: str,
+) -> Triage:
+    reasons = list(hits)
+    if unscreened:
+        reasons.append(
+            RuleHit(
+                rule="unscreened_red_flags",
+                level=Level.ROUTINE,
+                title=knowledge.message("unscreened_title", language),
+                action=knowledge.message("unscreened_action", language),
+                because=tuple(
+                    Reason(link_id, False, knowledge.questionnaire.by_id[link_id].label(language))
+                    for link_id in unscreened
+                ),
+                source="spinepath safety rule: red-flag screening is never skipped",
+                clinician="physiotherapist",
+            )
+        )
+    for condition in differential:
+        spec = knowledge.condition(condition.id)
+        if spec.escalate and condition.probability >= spec.escalate.probability:
+            reasons.append(
+                RuleHit(
+                    rule=f"escalate:{condition.id}",
+                    level=spec.escalate.level,
+                    title=knowledge.message("escalation_title", language).format(condition=condition.name),
+                    action=localise(knowledge.level_text[spec.escalate.level].action, language),
+                    because=tuple(
+                        Reason(item.finding, item.present, item.text) for item in condition.evidence_for[:3]
+                    ),
+                    source=spec.escalate.source,
+                    clinician=spec.clinician,
+                    conditions=(condition.id,),
+                )
+            )
+    leading = next(
+        (c for c in differential if not c.must_rule_out), differential[0] if differential else None
+    )
+    if leading is not None:
+        spec = knowledge.condition(leading.id)
+        reasons.append(
+            RuleHit(
+                rule=f"leading:{leading.id}",
+                level=spec.disposition,
+                title=knowledge.message("condition_title", language).format(condition=leading.name),
+                action=localise(knowledge.level_text[spec.disposition].action, language),
+                because=tuple(
+                    Reason(item.finding, item.present, item.text) for item in leading.evidence_for[:3]
+                ),
+                source=spec.prior_source,
+                clinician=spec.clinician,
+                conditions=(leading.id,),
+            )
+        )
+    level = Level.SELF_CARE
+    for reason in reasons:
+        level = level.at_least(reason.level)
+    reasons.sort(key=lambda hit: -hit.level.rank)
+    text = knowledge.level_text[level]
+    return Triage(
+        level=level,
+        headline=localise(text.headline, language),
+        action=localise(text.action, language),
+        reasons=tuple(reasons),
+        unscreened=unscreened,
+    )

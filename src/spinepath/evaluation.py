@@ -1,0 +1,207 @@
+"""Clinical accuracy on vignettes: appropriate triage, under-triage, top-1/top-3 diagnosis, interview length.
+
+A vignette gives the answers a person with that story would give, the expected level (`gold`), the
+levels a clinician would accept (`ok`) and the conditions that count as a correct diagnosis (`dx`).
+The evaluation scale has four levels; the engine's "soon" (specialist within 2 weeks) is a routine
+appointment on that scale.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from spinepath.engine import Assessment, assess, get_knowledge, plan_interview
+
+EVALUATION_SCALE = ("self_care", "routine", "urgent", "emergency")
+TO_EVALUATION_SCALE = {
+    "self_care": "self_care",
+    "routine": "routine",
+    "soon": "routine",
+    "urgent": "urgent",
+    "emergency": "emergency",
+}
+
+
+@dataclass(frozen=True)
+class Vignette:
+    id: str
+    narrative: str
+    answers: Mapping[str, Any]
+    gold: str
+    ok: tuple[str, ...]
+    dx: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    vignette: Vignette
+    level: str
+    appropriate: bool
+    under_triage: bool
+    top1: bool
+    top3: bool
+    questions_asked: int
+    questions_in_form: int
+    interview_level: str
+    top_conditions: tuple[str, ...]
+
+
+@dataclass
+class Report:
+    cases: list[CaseResult] = field(default_factory=list)
+
+    def _rate(self, flags: Iterable[bool]) -> float:
+        values = list(flags)
+        return sum(values) / len(values) if values else 0.0
+
+    @property
+    def appropriate_rate(self) -> float:
+        return self._rate(c.appropriate for c in self.cases)
+
+    def under_triage_by_gold(self) -> dict[str, tuple[int, int]]:
+        counts: dict[str, tuple[int, int]] = {}
+        for level in EVALUATION_SCALE:
+            cases = [c for c in self.cases if c.vignette.gold == level]
+            counts[level] = (sum(c.under_triage for c in cases), len(cases))
+        return counts
+
+    @property
+    def emergency_under_triage(self) -> int:
+        return self.under_triage_by_gold()["emergency"][0]
+
+    @property
+    def top1_rate(self) -> float:
+        return self._rate(c.top1 for c in self.cases if c.vignette.dx)
+
+    @property
+    def top3_rate(self) -> float:
+        return self._rate(c.top3 for c in self.cases if c.vignette.dx)
+
+    @property
+    def median_questions(self) -> float:
+        return statistics.median(c.questions_asked for c in self.cases) if self.cases else 0.0
+
+    @property
+    def median_form_questions(self) -> float:
+        return statistics.median(c.questions_in_form for c in self.cases) if self.cases else 0.0
+
+    @property
+    def interview_agreement(self) -> float:
+        """How often the shortened interview reaches the same level as the whole form."""
+        return self._rate(c.interview_level == c.level for c in self.cases)
+
+    def lines(self) -> list[str]:
+        under = self.under_triage_by_gold()
+        lines = [
+            f"cases: {len(self.cases)}",
+            f"appropriate triage: {self.appropriate_rate:.1%}",
+            "under-triage by gold level: "
+            + ", ".join(f"{level} {n}/{total}" for level, (n, total) in under.items()),
+            f"emergency under-triage: {self.emergency_under_triage}",
+            f"top-1 diagnosis: {self.top1_rate:.1%}",
+            f"top-3 diagnosis: {self.top3_rate:.1%}",
+            f"adaptive interview: median {self.median_questions:g} questions asked "
+            f"(whole form for the same people: median {self.median_form_questions:g}); "
+            f"same level as the whole form: {self.interview_agreement:.1%}",
+        ]
+        return lines
+
+    def failures(self) -> list[str]:
+        out = []
+        for case in self.cases:
+            problems = []
+            if not case.appropriate:
+                problems.append(f"level {case.level} not in {list(case.vignette.ok)}")
+            if case.vignette.dx and not case.top3:
+                problems.append(f"dx {list(case.vignette.dx)} not in top 3 {list(case.top_conditions)}")
+            if problems:
+                out.append(f"{case.vignette.id}: " + "; ".join(problems))
+        return out
+
+
+def load_vignettes(paths: Sequence[Path]) -> list[Vignette]:
+    vignettes = []
+    for path in paths:
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            vignettes.append(
+                Vignette(
+                    id=str(raw["id"]),
+                    narrative=str(raw.get("narrative", "")),
+                    answers=complete_answers(raw["answers"]),
+                    gold=str(raw["gold"]),
+                    ok=tuple(raw["ok"]),
+                    dx=tuple(raw.get("dx") or ()),
+                )
+            )
+    return vignettes
+
+
+def complete_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """'Anything not mentioned is absent': unanswered checklists and body maps become empty lists."""
+    questionnaire = get_knowledge().questionnaire
+    filled = dict(answers)
+    for question in questionnaire.questions:
+        unanswered_list = question.link_id not in filled and question.type in {"multi", "regions"}
+        if unanswered_list and questionnaire.is_enabled(question, filled) is not False:
+            filled[question.link_id] = []
+    return questionnaire.validate(filled)
+
+
+def diagnosis_matches(condition: Any, dx: Iterable[str]) -> bool:
+    """A condition matches a dx label by id, name, clinical name or any alias (case-insensitive)."""
+    knowledge_condition = get_knowledge().condition(condition.id)
+    names = {
+        condition.id.lower(),
+        condition.id.replace("_", " ").lower(),
+        knowledge_condition.clinical_name.lower(),
+        *(alias.lower() for alias in knowledge_condition.aliases),
+    }
+    return any(label.strip().lower() in names for label in dx)
+
+
+def simulate_interview(answers: Mapping[str, Any]) -> tuple[int, str]:
+    """Play the adaptive interview with an oracle that answers from `answers`. Returns (asked, level)."""
+    given: dict[str, Any] = {}
+    for _ in range(100):
+        step = plan_interview(given)
+        if step.done:
+            break
+        for question in step.questions:
+            value = answers.get(question.link_id)
+            if value is None and question.type in {"multi", "regions"}:
+                value = []
+            given[question.link_id] = value
+    level = assess(given).triage.level.value
+    return len(given), level
+
+
+def evaluate(vignettes: Sequence[Vignette]) -> Report:
+    report = Report()
+    questionnaire = get_knowledge().questionnaire
+    for vignette in vignettes:
+        result: Assessment = assess(vignette.answers)
+        level = TO_EVALUATION_SCALE[result.triage.level.value]
+        lowest_ok = min(EVALUATION_SCALE.index(level_ok) for level_ok in vignette.ok)
+        top = result.differential[:3]
+        asked, interview_level = simulate_interview(vignette.answers)
+        report.cases.append(
+            CaseResult(
+                vignette=vignette,
+                level=level,
+                appropriate=level in vignette.ok,
+                under_triage=EVALUATION_SCALE.index(level) < lowest_ok,
+                top1=bool(top) and diagnosis_matches(top[0], vignette.dx),
+                top3=any(diagnosis_matches(condition, vignette.dx) for condition in top),
+                questions_asked=asked,
+                questions_in_form=len(questionnaire.enabled_questions(vignette.answers)),
+                interview_level=TO_EVALUATION_SCALE[interview_level],
+                top_conditions=tuple(condition.id for condition in top),
+            )
+        )
+    return report
