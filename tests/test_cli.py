@@ -1,0 +1,76 @@
+"""The command line: questionnaire, assess (text and JSON), interview, vignettes; exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from fhir.resources.R4B.questionnaire import Questionnaire
+
+from tests.engine.helpers import sciatica
+
+CLI = [sys.executable, "-m", "spinepath.cli"]
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_assess_json_has_the_documented_fields(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(sciatica()))
+    result = run("assess", str(answers), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["triage"]["level"] in {"self_care", "routine", "soon", "urgent", "emergency"}
+    assert data["triage"]["reasons"]
+    first = data["differential"][0]
+    assert {"id", "name", "probability", "explanation"} <= set(first)
+    assert data["next_step"]["clinician"] and data["plan"]["safety_net"]
+    assert len(data["knowledge_version"]) == 12
+
+
+def test_assess_text_is_readable(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(sciatica()))
+    result = run("assess", str(answers))
+    assert result.returncode == 0 and "Next step:" in result.stdout and "does not replace" in result.stdout
+
+
+def test_bad_answers_exit_2_naming_the_field(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"age": 400, "colour": "blue"}))
+    result = run("assess", str(answers), "--json")
+    assert result.returncode == 2
+    assert "age:" in result.stderr and "colour:" in result.stderr and result.stdout == ""
+
+
+def test_broken_json_exits_2(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text("{not json")
+    result = run("assess", str(answers))
+    assert result.returncode == 2 and "not valid JSON" in result.stderr
+
+
+def test_questionnaire_as_fhir_is_a_valid_r4_questionnaire() -> None:
+    result = run("questionnaire", "--fhir")
+    assert result.returncode == 0
+    resource = Questionnaire.model_validate_json(result.stdout)
+    link_ids = {item.linkId for section in resource.item for item in section.item}
+    assert {"age", "bladder_bowel", "pain_regions"} <= link_ids
+
+
+def test_interview_in_the_terminal_stops_at_an_emergency() -> None:
+    # age, sex, then body map and the rest of the core, then the bladder screen: saddle numbness.
+    script = "\n".join(["47", "2", "lower_back calf_left calf_right", "0", "5", "2", "2", "4", "3", "6"]) + "\n"
+    result = run("interview", stdin=script + "\n" * 40)
+    assert result.returncode == 0, result.stderr
+    assert "EMERGENCY" in result.stdout
+
+
+def test_vignettes_command_prints_the_metrics() -> None:
+    result = run("vignettes")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "appropriate triage:" in result.stdout and "emergency under-triage: 0" in result.stdout
