@@ -17,13 +17,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from spinepath.engine import assess, get_knowledge, plan_interview, validate_answers  # noqa: E402
-from spinepath.evaluation import load_vignettes  # noqa: E402
+from spinepath.engine import assess, get_knowledge, plan_interview, validate_answers
+from spinepath.evaluation import load_vignettes
 
 VIGNETTES = sorted((Path(__file__).resolve().parents[1] / "tests" / "vignettes").glob("*.yaml"))
 
 
-def measure(name: str, call: Callable[[dict[str, Any]], object], cases: list[dict[str, Any]], rounds: int) -> dict[str, float]:
+def measure(
+    name: str, call: Callable[[dict[str, Any]], object], cases: list[dict[str, Any]], rounds: int
+) -> dict[str, float]:
     timings = []
     for _ in range(rounds):
         for answers in cases:

@@ -64,7 +64,9 @@ def test_questionnaire_as_fhir_is_a_valid_r4_questionnaire() -> None:
 
 def test_interview_in_the_terminal_stops_at_an_emergency() -> None:
     # age, sex, then body map and the rest of the core, then the bladder screen: saddle numbness.
-    script = "\n".join(["47", "2", "lower_back calf_left calf_right", "0", "5", "2", "2", "4", "3", "6"]) + "\n"
+    script = (
+        "\n".join(["47", "2", "lower_back calf_left calf_right", "0", "5", "2", "2", "4", "3", "6"]) + "\n"
+    )
     result = run("interview", stdin=script + "\n" * 40)
     assert result.returncode == 0, result.stderr
     assert "EMERGENCY" in result.stdout

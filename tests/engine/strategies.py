@@ -16,7 +16,9 @@ def _value(question: Question) -> st.SearchStrategy[Any]:
     if question.type == "choice":
         return st.sampled_from([option.value for option in question.options])
     if question.type == "multi":
-        return st.lists(st.sampled_from([option.value for option in question.options]), max_size=3, unique=True)
+        return st.lists(
+            st.sampled_from([option.value for option in question.options]), max_size=3, unique=True
+        )
     regions = sorted(get_knowledge().body_map.region_ids)
     return st.lists(st.sampled_from(regions), max_size=6, unique=True)
 

@@ -42,7 +42,9 @@ def test_body_map_patterns() -> None:
 
 
 def test_both_legs_are_recognised_from_pain_or_numbness() -> None:
-    found = findings_of(baseline(pain_regions=["lower_back", "calf_left"], numb_regions=["sole_right", "sole_left"]))
+    found = findings_of(
+        baseline(pain_regions=["lower_back", "calf_left"], numb_regions=["sole_right", "sole_left"])
+    )
     assert found["bilateral_leg_symptoms"] and found["bilateral_sole_numbness"]
 
 

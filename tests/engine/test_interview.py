@@ -23,15 +23,28 @@ def test_the_red_flag_screen_comes_before_any_adaptive_question() -> None:
             break
         for question in step.questions:
             phases.append(question.phase)
-            given[question.link_id] = sciatica().get(question.link_id, [] if question.type in {"multi", "regions"} else None)
+            given[question.link_id] = sciatica().get(
+                question.link_id, [] if question.type in {"multi", "regions"} else None
+            )
     assert phases.index("red_flag") < phases.index("adaptive") if "adaptive" in phases else True
     red_flags = {q.link_id for q in get_questionnaire().questions if q.phase == "red_flag" and q.required
                  and get_questionnaire().is_enabled(q, given)}  # fmt: skip
     assert red_flags <= set(given)
 
 
-def test_an_emergency_answer_stops_the_interview_at_once() -> None:
+def test_a_follow_up_that_could_change_an_emergency_is_asked_first() -> None:
     step = plan_interview({"age": 47, "sex": "female", "bladder_bowel": ["numb_saddle"]})
+    assert [q.link_id for q in step.questions] == ["bladder_bowel_timing"] and not step.done
+
+
+def test_an_emergency_answer_stops_the_interview_at_once() -> None:
+    answers = {
+        "age": 47,
+        "sex": "female",
+        "bladder_bowel": ["numb_saddle"],
+        "bladder_bowel_timing": "new_or_worse",
+    }
+    step = plan_interview(answers)
     assert step.done and step.emergency is not None
     assert step.emergency.level is Level.EMERGENCY
     assert step.questions == ()

@@ -13,7 +13,14 @@ from spinepath.engine import Level, assess, get_knowledge
 from .helpers import baseline, sciatica
 from .strategies import answers
 
-CES_TRIGGERS = ["hard_to_start_peeing", "cannot_feel_peeing", "cannot_pee", "leaking_pee", "bowel_control", "numb_saddle"]
+CES_TRIGGERS = [
+    "hard_to_start_peeing",
+    "cannot_feel_peeing",
+    "cannot_pee",
+    "leaking_pee",
+    "bowel_control",
+    "numb_saddle",
+]
 
 
 def level_of(answers: dict[str, Any]) -> Level:
@@ -69,13 +76,19 @@ def test_new_bilateral_sciatica_getting_worse_is_an_emergency() -> None:
 def test_cancer_with_new_weakness_is_an_emergency_and_without_is_urgent() -> None:
     cancer = {"medical_history": ["cancer"], "age": 58, "duration": "1_to_6_weeks"}
     assert level_of(baseline(**cancer)) is Level.URGENT
-    assert level_of(sciatica(**cancer, leg_weakness=["foot_drop"], weakness_change="new_stable")) is Level.EMERGENCY
+    assert (
+        level_of(sciatica(**cancer, leg_weakness=["foot_drop"], weakness_change="new_stable"))
+        is Level.EMERGENCY
+    )
 
 
 def test_fever_with_a_risk_factor_and_a_deficit_is_an_emergency() -> None:
     febrile = {"general_health": ["fever"], "medical_history": ["injects_drugs"]}
     assert level_of(baseline(**febrile)) is Level.URGENT
-    assert level_of(sciatica(**febrile, leg_weakness=["foot_drop"], weakness_change="new_stable")) is Level.EMERGENCY
+    assert (
+        level_of(sciatica(**febrile, leg_weakness=["foot_drop"], weakness_change="new_stable"))
+        is Level.EMERGENCY
+    )
 
 
 def test_aortic_aneurysm_signs_are_an_emergency() -> None:
@@ -84,14 +97,19 @@ def test_aortic_aneurysm_signs_are_an_emergency() -> None:
 
 
 def test_pregnancy_warning_signs_send_to_maternity_now() -> None:
-    answers = baseline(sex="female", age=30, pregnancy="pregnant", pregnancy_weeks=34, pregnancy_signs=["tightenings"])
+    answers = baseline(
+        sex="female", age=30, pregnancy="pregnant", pregnancy_weeks=34, pregnancy_signs=["tightenings"]
+    )
     result = assess(answers)
     assert result.triage.level is Level.EMERGENCY
     assert result.next_step.clinician == "maternity_unit"
 
 
 def test_suspected_fracture_and_children_are_urgent() -> None:
-    assert level_of(baseline(age=82, sex="female", medical_history=["osteoporosis"], injury="minor")) is Level.URGENT
+    assert (
+        level_of(baseline(age=82, sex="female", medical_history=["osteoporosis"], injury="minor"))
+        is Level.URGENT
+    )
     assert level_of(baseline(age=13)) is Level.URGENT
 
 

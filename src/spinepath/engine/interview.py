@@ -50,9 +50,6 @@ def plan_interview(
     asked = len(clean)
     findings = compute_findings(kb, clean)
     hits = fired_rules(kb, findings, language)
-    if hits and hits[0].level is Level.EMERGENCY:
-        triage = decide(kb, hits=hits, differential=(), unscreened=(), language=language)
-        return InterviewStep((), True, triage, asked, 0)
 
     def pending(phase: str) -> list[Question]:
         return [
@@ -60,6 +57,15 @@ def plan_interview(
             for q in questionnaire.questions
             if q.phase == phase and q.link_id not in clean and questionnaire.is_enabled(q, clean) is True
         ]
+
+    if hits and hits[0].level is Level.EMERGENCY:
+        # One follow-up can still change the picture (e.g. "stable for more than 2 weeks"): ask it
+        # first. Anything that cannot turn the emergency off is not worth a moment's delay.
+        deciding = next((q for q in pending("red_flag") if _could_stand_down(kb, clean, q)), None)
+        if deciding is not None:
+            return InterviewStep((deciding,), False, None, asked, 1)
+        triage = decide(kb, hits=hits, differential=(), unscreened=(), language=language)
+        return InterviewStep((), True, triage, asked, 0)
 
     plan_left = pending("plan")
     for phase in ("core", "red_flag"):
@@ -87,6 +93,15 @@ def plan_interview(
     if plan_left:
         return InterviewStep(_same_section(plan_left), False, None, asked, len(plan_left))
     return InterviewStep((), True, None, asked, 0)
+
+
+def _could_stand_down(kb: Knowledge, answers: Mapping[str, Any], question: Question) -> bool:
+    """Whether some answer to `question` would leave no emergency rule firing."""
+    for _, value in _possible_answers(question):
+        findings = compute_findings(kb, {**answers, question.link_id: value})
+        if not any(r.level is Level.EMERGENCY and r.when.satisfied(findings) for r in kb.rules):
+            return True
+    return False
 
 
 def _same_section(questions: Sequence[Question]) -> tuple[Question, ...]:
