@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from spinepath.evaluation import EVALUATION_SCALE, TO_EVALUATION_SCALE, Report, evaluate, load_vignettes
 from spinepath.engine import assess
+from spinepath.evaluation import EVALUATION_SCALE, TO_EVALUATION_SCALE, Report, evaluate, load_vignettes
 
 VIGNETTE_FILES = sorted((Path(__file__).parent / "vignettes").glob("*.yaml"))
 VIGNETTES = load_vignettes(VIGNETTE_FILES)

@@ -109,20 +109,48 @@ def _same_section(questions: Sequence[Question]) -> tuple[Question, ...]:
     return tuple(q for q in questions if q.section == first.section)[:QUESTIONS_PER_STEP]
 
 
-def _distribution(kb: Knowledge, findings: Mapping[str, bool]) -> list[float]:
+def _condition_findings(kb: Knowledge) -> list[frozenset[str]]:
+    """For each condition, the findings its score depends on (cached per knowledge version)."""
+    cached = _FINDINGS_BY_CONDITION.get(kb.version)
+    if cached is None:
+        cached = [
+            frozenset(item.finding for item in c.evidence)
+            | frozenset(c.requires.leaves() if c.requires else ())
+            for c in kb.conditions
+        ]
+        _FINDINGS_BY_CONDITION[kb.version] = cached
+    return cached
+
+
+_FINDINGS_BY_CONDITION: dict[str, list[frozenset[str]]] = {}
+
+
+def _probabilities(
+    kb: Knowledge, findings: Mapping[str, bool], base: tuple[Mapping[str, bool], list[float]] | None = None
+) -> list[float]:
+    """Unnormalised posterior per condition; with `base`, only conditions touched by a change are rescored."""
+    changed: set[str] | None = None
+    if base is not None:
+        base_findings, _ = base
+        changed = {
+            k for k in findings.keys() | base_findings.keys() if findings.get(k) != base_findings.get(k)
+        }
     probabilities = []
-    for condition in kb.conditions:
+    for index, (condition, depends_on) in enumerate(zip(kb.conditions, _condition_findings(kb), strict=True)):
+        if base is not None and changed is not None and not (depends_on & changed):
+            probabilities.append(base[1][index])
+            continue
         if condition.requires is not None and condition.requires.evaluate(findings) is False:
             probabilities.append(0.0)
             continue
         log_odds, _ = score(condition, findings)
         probabilities.append(1 / (1 + math.exp(-max(min(log_odds, 50.0), -50.0))))
+    return probabilities
+
+
+def _entropy(probabilities: Sequence[float]) -> float:
     total = sum(probabilities) or 1.0
-    return [p / total for p in probabilities]
-
-
-def _entropy(distribution: Sequence[float]) -> float:
-    return -sum(p * math.log2(p) for p in distribution if p > 0)
+    return -sum(p / total * math.log2(p / total) for p in probabilities if p > 0)
 
 
 def _rule_rank(kb: Knowledge, findings: Mapping[str, bool]) -> int:
@@ -143,13 +171,14 @@ def expected_gain(
     kb: Knowledge, answers: Mapping[str, Any], findings: Mapping[str, bool], question: Question
 ) -> float:
     """Expected bits of information about the differential, plus the value of a possible triage rise."""
-    base_entropy = _entropy(_distribution(kb, findings))
+    base = (findings, _probabilities(kb, findings))
+    base_entropy = _entropy(base[1])
     base_rank = _rule_rank(kb, findings)
     expected_entropy = 0.0
     triage_value = 0.0
     for probability, value in _possible_answers(question):
         hypothetical = compute_findings(kb, {**answers, question.link_id: value})
-        expected_entropy += probability * _entropy(_distribution(kb, hypothetical))
+        expected_entropy += probability * _entropy(_probabilities(kb, hypothetical, base))
         rise = _rule_rank(kb, hypothetical) - base_rank
         if rise > 0:
             triage_value += probability * rise * TRIAGE_WEIGHT_BITS
