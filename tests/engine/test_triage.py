@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spinepath.engine import Level, assess, get_knowledge
+from spinepath.engine import AnswerError, Level, assess, get_knowledge
 
 from .helpers import baseline, sciatica
 from .strategies import answers
@@ -157,3 +157,63 @@ def test_adding_answers_never_hides_an_emergency(first: dict[str, Any], second: 
             if isinstance(value, list) and isinstance(first.get(link_id), list):
                 merged[link_id] = sorted(set(first[link_id]) | set(value))  # only add symptoms
         assert level_of(merged) is Level.EMERGENCY
+
+
+RED_FLAG_OPTIONS = [
+    (question.link_id, option.value)
+    for question in get_knowledge().questionnaire.questions
+    if question.phase == "red_flag" and question.type == "multi"
+    for option in question.options
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers(), st.sampled_from(RED_FLAG_OPTIONS))
+def test_adding_any_red_flag_never_lowers_urgency(
+    random_answers: dict[str, Any], flag: tuple[str, str]
+) -> None:
+    link_id, value = flag
+    before = level_of(random_answers)
+    current = random_answers.get(link_id) or []
+    after_answers = {**random_answers, link_id: sorted({*current, value})}
+    if (
+        get_knowledge().questionnaire.is_enabled(get_knowledge().questionnaire.by_id[link_id], after_answers)
+        is False
+    ):
+        return  # e.g. pregnancy signs for someone who is not pregnant: the question does not apply
+    assert level_of(after_answers).rank >= before.rank
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers())
+def test_probabilities_are_valid(random_answers: dict[str, Any]) -> None:
+    differential = assess(random_answers).differential
+    assert differential
+    for condition in differential:
+        assert 0.0 <= condition.probability <= 1.0 and 0.0 <= condition.relative <= 1.0
+    assert abs(sum(c.relative for c in differential) - 1.0) < 0.01
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=10,
+)
+LINK_IDS = [q.link_id for q in get_knowledge().questionnaire.questions] + ["unknown", ""]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(LINK_IDS), JSON_VALUES, max_size=8) | JSON_VALUES)
+def test_any_input_gives_a_result_or_a_clear_error_never_a_crash(raw: Any) -> None:
+    try:
+        result = assess(raw)
+    except AnswerError as error:
+        assert error.problems and all(p.link_id and p.message for p in error.problems)
+    else:
+        json.dumps(result.to_dict())

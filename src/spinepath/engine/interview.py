@@ -78,8 +78,9 @@ def plan_interview(
     adaptive_asked = sum(1 for link_id in clean if questionnaire.by_id[link_id].phase == "adaptive")
     candidates = pending("adaptive")
     if candidates and adaptive_asked < MAX_ADAPTIVE:
+        lookahead = _Lookahead(kb, findings)
         gains = sorted(
-            ((expected_gain(kb, clean, findings, q), q) for q in candidates),
+            ((lookahead.gain(q), q) for q in candidates),
             key=lambda pair: -pair[0],
         )
         worth = [q for gain, q in gains if gain >= MIN_GAIN_BITS]
@@ -109,52 +110,106 @@ def _same_section(questions: Sequence[Question]) -> tuple[Question, ...]:
     return tuple(q for q in questions if q.section == first.section)[:QUESTIONS_PER_STEP]
 
 
-def _condition_findings(kb: Knowledge) -> list[frozenset[str]]:
-    """For each condition, the findings its score depends on (cached per knowledge version)."""
-    cached = _FINDINGS_BY_CONDITION.get(kb.version)
-    if cached is None:
-        cached = [
-            frozenset(item.finding for item in c.evidence)
-            | frozenset(c.requires.leaves() if c.requires else ())
-            for c in kb.conditions
-        ]
-        _FINDINGS_BY_CONDITION[kb.version] = cached
-    return cached
+@dataclass(frozen=True)
+class _Tables:
+    """Per-finding lookups for the lookahead, built once per knowledge version."""
+
+    evidence: Mapping[str, tuple[tuple[int, float, float], ...]]  # finding -> (condition, log LR+, log LR-)
+    rules: Mapping[str, tuple[int, ...]]  # finding -> indexes of rules that mention it
 
 
-_FINDINGS_BY_CONDITION: dict[str, list[frozenset[str]]] = {}
+_TABLES: dict[str, _Tables] = {}
 
 
-def _probabilities(
-    kb: Knowledge, findings: Mapping[str, bool], base: tuple[Mapping[str, bool], list[float]] | None = None
-) -> list[float]:
-    """Unnormalised posterior per condition; with `base`, only conditions touched by a change are rescored."""
-    changed: set[str] | None = None
-    if base is not None:
-        base_findings, _ = base
-        changed = {
-            k for k in findings.keys() | base_findings.keys() if findings.get(k) != base_findings.get(k)
+def _tables(kb: Knowledge) -> _Tables:
+    tables = _TABLES.get(kb.version)
+    if tables is None:
+        evidence: dict[str, list[tuple[int, float, float]]] = {}
+        for index, condition in enumerate(kb.conditions):
+            for item in condition.evidence:
+                evidence.setdefault(item.finding, []).append((index, item.log_lr_pos, item.log_lr_neg))
+        rules: dict[str, list[int]] = {}
+        for index, rule in enumerate(kb.rules):
+            for finding in set(rule.when.leaves()):
+                rules.setdefault(finding, []).append(index)
+        tables = _Tables(
+            evidence={k: tuple(v) for k, v in evidence.items()}, rules={k: tuple(v) for k, v in rules.items()}
+        )
+        _TABLES[kb.version] = tables
+    return tables
+
+
+class _Lookahead:
+    """Scores hypothetical answers against the current state without recomputing everything.
+
+    An approximation, on purpose: a hypothetical answer moves each condition by the likelihood
+    ratios of the option findings it would settle (without group damping or re-derived clusters),
+    and only the rules that mention those findings are re-evaluated. The full engine, not this,
+    decides the result; the lookahead only ranks which question to ask next.
+    """
+
+    def __init__(self, kb: Knowledge, findings: Mapping[str, bool]) -> None:
+        self.kb = kb
+        self.findings = findings
+        self.tables = _tables(kb)
+        self.log_odds = []
+        for condition in kb.conditions:
+            if condition.requires is not None and condition.requires.evaluate(findings) is False:
+                self.log_odds.append(-math.inf)
+            else:
+                self.log_odds.append(score(condition, findings)[0])
+        self.entropy = _entropy(self.log_odds)
+        self.rule_fired = [rule.when.satisfied(findings) for rule in kb.rules]
+        self.rank = max(
+            (r.level.rank for r, f in zip(kb.rules, self.rule_fired, strict=True) if f), default=0
+        )
+
+    def _settles(self, question: Question, value: Any) -> dict[str, bool]:
+        chosen = {value} if question.type == "choice" else set(value)
+        return {
+            option.finding: option.value in chosen
+            for option in question.options
+            if option.finding and self.findings.get(option.finding) is None
         }
-    probabilities = []
-    for index, (condition, depends_on) in enumerate(zip(kb.conditions, _condition_findings(kb), strict=True)):
-        if base is not None and changed is not None and not (depends_on & changed):
-            probabilities.append(base[1][index])
-            continue
-        if condition.requires is not None and condition.requires.evaluate(findings) is False:
-            probabilities.append(0.0)
-            continue
-        log_odds, _ = score(condition, findings)
-        probabilities.append(1 / (1 + math.exp(-max(min(log_odds, 50.0), -50.0))))
-    return probabilities
+
+    def gain(self, question: Question) -> float:
+        expected_entropy = 0.0
+        triage_value = 0.0
+        for probability, value in _possible_answers(question):
+            settled = self._settles(question, value)
+            if not settled:
+                expected_entropy += probability * self.entropy
+                continue
+            log_odds = list(self.log_odds)
+            for finding, present in settled.items():
+                for index, log_lr_pos, log_lr_neg in self.tables.evidence.get(finding, ()):
+                    log_odds[index] += log_lr_pos if present else log_lr_neg
+            expected_entropy += probability * _entropy(log_odds)
+            rise = self._rank_after(settled) - self.rank
+            if rise > 0:
+                triage_value += probability * rise * TRIAGE_WEIGHT_BITS
+        return max(0.0, self.entropy - expected_entropy) + triage_value
+
+    def _rank_after(self, settled: Mapping[str, bool]) -> int:
+        touched = {index for finding in settled for index in self.tables.rules.get(finding, ())}
+        if not touched:
+            return self.rank
+        findings = {**self.findings, **settled}
+        rank = 0
+        for index, rule in enumerate(self.kb.rules):
+            fired = rule.when.satisfied(findings) if index in touched else self.rule_fired[index]
+            if fired:
+                rank = max(rank, rule.level.rank)
+        return rank
 
 
-def _entropy(probabilities: Sequence[float]) -> float:
+def _entropy(log_odds: Sequence[float]) -> float:
+    """Entropy (bits) of the conditions' posteriors, normalised into shares."""
+    probabilities = [
+        0.0 if x == -math.inf else 1 / (1 + math.exp(-max(min(x, 50.0), -50.0))) for x in log_odds
+    ]
     total = sum(probabilities) or 1.0
     return -sum(p / total * math.log2(p / total) for p in probabilities if p > 0)
-
-
-def _rule_rank(kb: Knowledge, findings: Mapping[str, bool]) -> int:
-    return max((rule.level.rank for rule in kb.rules if rule.when.satisfied(findings)), default=0)
 
 
 def _possible_answers(question: Question) -> list[tuple[float, Any]]:
@@ -167,19 +222,6 @@ def _possible_answers(question: Question) -> list[tuple[float, Any]]:
     return []  # numbers and body maps are core questions, never adaptive
 
 
-def expected_gain(
-    kb: Knowledge, answers: Mapping[str, Any], findings: Mapping[str, bool], question: Question
-) -> float:
+def expected_gain(kb: Knowledge, findings: Mapping[str, bool], question: Question) -> float:
     """Expected bits of information about the differential, plus the value of a possible triage rise."""
-    base = (findings, _probabilities(kb, findings))
-    base_entropy = _entropy(base[1])
-    base_rank = _rule_rank(kb, findings)
-    expected_entropy = 0.0
-    triage_value = 0.0
-    for probability, value in _possible_answers(question):
-        hypothetical = compute_findings(kb, {**answers, question.link_id: value})
-        expected_entropy += probability * _entropy(_probabilities(kb, hypothetical, base))
-        rise = _rule_rank(kb, hypothetical) - base_rank
-        if rise > 0:
-            triage_value += probability * rise * TRIAGE_WEIGHT_BITS
-    return max(0.0, base_entropy - expected_entropy) + triage_value
+    return _Lookahead(kb, findings).gain(question)

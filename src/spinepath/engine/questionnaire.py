@@ -182,7 +182,7 @@ class Questionnaire:
         for link_id, value in answers.items():
             question = self.by_id.get(link_id) if isinstance(link_id, str) else None
             if question is None:
-                problems.append(AnswerProblem(str(link_id), "there is no question with this linkId"))
+                problems.append(AnswerProblem(str(link_id) or '""', "there is no question with this linkId"))
                 continue
             if value is None:
                 clean[link_id] = None
