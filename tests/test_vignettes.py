@@ -33,7 +33,7 @@ def report() -> Report:
 
 
 def test_there_are_enough_vignettes_to_mean_something() -> None:
-    assert len(VIGNETTES) >= 50
+    assert len(VIGNETTES) >= 80
     assert {v.gold for v in VIGNETTES} == set(EVALUATION_SCALE)
 
 
@@ -42,12 +42,12 @@ def test_zero_emergency_under_triage(report: Report) -> None:
 
 
 def test_triage_is_appropriate_in_most_cases(report: Report) -> None:
-    assert report.appropriate_rate >= 0.85, report.failures()
+    assert report.appropriate_rate >= 0.95, report.failures()
 
 
 def test_the_right_diagnosis_is_usually_in_the_top_three(report: Report) -> None:
-    assert report.top3_rate >= 0.75, report.failures()
-    assert report.top1_rate >= 0.55, report.failures()
+    assert report.top3_rate >= 0.90, report.failures()
+    assert report.top1_rate >= 0.70, report.failures()
 
 
 def test_the_adaptive_interview_is_much_shorter_than_the_form(report: Report) -> None:
