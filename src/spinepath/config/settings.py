@@ -77,6 +77,7 @@ TEMPLATES = [
 
 # SQLite by default (WAL + busy timeout so concurrent writers queue instead of failing);
 # PostgreSQL when DATABASE_URL is set, with connection health checks so a restarted server is survived.
+(BASE_DIR / "var").mkdir(exist_ok=True)  # the embedded database lives here; created on first use
 _default_sqlite = f"sqlite:///{BASE_DIR / 'var' / 'spinepath.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -121,6 +122,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve app static files straight from the apps (no collectstatic step needed for `make run`).
+WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

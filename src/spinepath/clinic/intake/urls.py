@@ -5,4 +5,10 @@ from . import views
 app_name = "intake"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("i/<str:token>/", views.step, name="step"),
+    path("i/<str:token>/back/", views.back, name="back"),
+    path("i/<str:token>/answers/", views.review, name="review"),
+    path("i/<str:token>/emergency/", views.emergency, name="emergency"),
+    path("i/<str:token>/result/", views.result, name="result"),
+    path("i/<str:token>/diary/", views.diary, name="diary"),
 ]

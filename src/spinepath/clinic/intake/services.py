@@ -1,0 +1,121 @@
+"""Writes for the patient journey: start, answer, assess, diary. Views call these and nothing else writes.
+
+Clinical decisions are the engine's; this module only stores answers and results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from spinepath.engine import Assessment, Level, assess, knowledge_version, validate_answers
+
+from .models import AssessmentRecord, Interview, PainDiaryEntry
+
+LANGUAGES = ("en", "es")
+
+
+def start_interview(*, language: str) -> Interview:
+    return Interview.objects.create(language=language if language in LANGUAGES else "en")
+
+
+def save_answers(*, interview: Interview, new_answers: Mapping[str, Any]) -> Interview:
+    """Merge and validate new answers; AnswerError (naming each field) leaves the stored ones untouched."""
+    merged = validate_answers({**interview.answers, **new_answers})
+    with transaction.atomic():
+        locked = Interview.objects.select_for_update().get(pk=interview.pk)
+        locked.answers = merged
+        step = [link_id for link_id in new_answers if link_id in merged]
+        if step:
+            history = [ids for ids in locked.history if not set(ids) & set(step)]
+            locked.history = [*history, step]
+        locked.save(update_fields=["answers", "history", "updated_at"])
+    return locked
+
+
+def answers_hash(answers: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(answers, sort_keys=True).encode()).hexdigest()
+
+
+def record_assessment(*, interview: Interview, language: str, source: str = "interview") -> AssessmentRecord:
+    """The stored assessment for the interview's current answers (created once per answer set)."""
+    digest = answers_hash(interview.answers)
+    version = knowledge_version()
+    existing = AssessmentRecord.objects.filter(
+        interview=interview, answers_hash=digest, knowledge_version=version
+    ).first()
+    if existing:
+        return existing
+    result: Assessment = assess(interview.answers, language=language)
+    try:
+        with transaction.atomic():
+            record = AssessmentRecord.objects.create(
+                interview=interview,
+                answers=interview.answers,
+                answers_hash=digest,
+                result=result.to_dict(),
+                triage_level=result.triage.level.value,
+                triage_rank=result.triage.level.rank,
+                knowledge_version=result.knowledge_version,
+                source=source,
+            )
+            if interview.status != Interview.Status.COMPLETED:
+                interview.status = Interview.Status.COMPLETED
+                interview.completed_at = timezone.now()
+                interview.save(update_fields=["status", "completed_at", "updated_at"])
+    except IntegrityError:  # a concurrent request stored the same answer set first
+        return AssessmentRecord.objects.get(
+            interview=interview, answers_hash=digest, knowledge_version=version
+        )
+    return record
+
+
+@dataclass(frozen=True)
+class DiaryOutcome:
+    entry: PainDiaryEntry
+    record: AssessmentRecord
+    escalated: bool
+
+
+# A rise of 2 points on a 0-10 scale is the minimal important change (Ostelo 2008).
+WORSENING_POINTS = 2
+
+
+def add_diary_entry(
+    *, interview: Interview, pain: int, function: int, new_symptoms: Mapping[str, list[str]], language: str
+) -> DiaryOutcome:
+    """Log a check-in; new warning signs or clearly worse pain re-run the assessment."""
+    before = interview.assessments.order_by("-created_at").first()
+    level_before = Level(before.triage_level) if before else Level.SELF_CARE
+    baseline = interview.diary.order_by("created_at").first()
+    first_pain = baseline.pain if baseline else interview.answers.get("pain_score")
+    changes: dict[str, Any] = {}
+    for link_id, values in new_symptoms.items():
+        if values:
+            changes[link_id] = sorted({*(interview.answers.get(link_id) or []), *values})
+    if isinstance(first_pain, int) and pain - first_pain >= WORSENING_POINTS:
+        changes["course"] = "worse"
+    changes["pain_score"] = pain
+    with transaction.atomic():
+        updated = save_answers(interview=interview, new_answers=changes)
+        record = record_assessment(interview=updated, language=language, source="diary")
+        escalated = Level(record.triage_level).rank > level_before.rank
+        entry = PainDiaryEntry.objects.create(
+            interview=updated,
+            pain=pain,
+            function=function,
+            new_symptoms={k: v for k, v in new_symptoms.items() if v},
+            level_before=level_before.value,
+            level_after=record.triage_level,
+            escalated=escalated,
+        )
+        if escalated and not updated.escalated:
+            updated.escalated = True
+            updated.save(update_fields=["escalated", "updated_at"])
+    return DiaryOutcome(entry=entry, record=record, escalated=escalated)
