@@ -94,6 +94,7 @@ def test_spanish_pages(client: Client) -> None:
     interview = start(client)
     page = client.get(f"/i/{interview.token}/").content.decode()
     assert "¿Cuántos años tiene?" in page and 'lang="es"' in page
+    assert "Siguiente" in page and "llame ahora al número de emergencias" in page  # our own strings too
 
 
 def test_pain_diary_escalates_on_a_new_red_flag(client: Client) -> None:

@@ -1,0 +1,137 @@
+"""Whole patient journeys in a real browser, with accessibility checks and screenshots of every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from spinepath.engine import get_questionnaire
+from tests.engine.helpers import baseline, sciatica
+
+from .conftest import check_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def answer_step(page: Any, answers: dict[str, Any]) -> None:
+    """Fill in the questions on the current step the way a person would, then press Next."""
+    questionnaire = get_questionnaire()
+    shown = page.locator("input[name=shown]").get_attribute("value").split(",")
+    for link_id in shown:
+        question = questionnaire.by_id[link_id]
+        value = answers.get(link_id)
+        if value is None:
+            continue
+        if question.type == "integer":
+            page.fill(f"input[name={link_id}]", str(value))
+        elif question.type == "choice":
+            page.check(f"input[name={link_id}][value='{value}']")
+        else:
+            for item in value:
+                page.check(f"input[name={link_id}][value='{item}']")
+    page.click("button.primary")
+
+
+def run_journey(page: Any, live_server: Any, answers: dict[str, Any], name: str, max_steps: int = 30) -> str:
+    page.goto(live_server.url + "/")
+    check_page(page, f"{name}-start")
+    page.click("button.primary")
+    for number in range(max_steps):
+        if "/result/" in page.url or "/emergency/" in page.url:
+            break
+        if number < 2:
+            check_page(page, f"{name}-step-{number + 1}")
+        answer_step(page, answers)
+    return page.url
+
+
+def test_self_care_journey(page: Any, live_server: Any) -> None:
+    url = run_journey(page, live_server, baseline(), "self-care")
+    assert url.endswith("/result/")
+    assert "look after this at home" in page.inner_text("main")
+    check_page(page, "self-care-result")
+
+
+def test_sciatica_journey(page: Any, live_server: Any) -> None:
+    run_journey(page, live_server, sciatica(), "sciatica")
+    text = page.inner_text("main")
+    assert "sciatica" in text.lower() and "S1" in text
+    check_page(page, "sciatica-result")
+
+
+def test_emergency_stops_early(page: Any, live_server: Any) -> None:
+    answers = sciatica(bladder_bowel=["numb_saddle"], bladder_bowel_timing="new_or_worse")
+    url = run_journey(page, live_server, answers, "emergency")
+    assert url.endswith("/emergency/")
+    assert "emergency" in page.inner_text("main").lower()
+    check_page(page, "emergency")
+
+
+def test_pregnant_woman_is_not_offered_anti_inflammatories_late_in_pregnancy(
+    page: Any, live_server: Any
+) -> None:
+    answers = baseline(sex="female", age=30, pregnancy="pregnant", pregnancy_weeks=24, pregnancy_signs=[])
+    run_journey(page, live_server, answers, "pregnancy")
+    text = page.inner_text("main")
+    assert "Not for you right now" in text and "20 weeks" in text
+    check_page(page, "pregnancy-result")
+
+
+def test_resume_after_closing_the_tab(browser: Any, live_server: Any) -> None:
+    first = browser.new_context()
+    page = first.new_page()
+    page.goto(live_server.url + "/")
+    page.click("button.primary")
+    private_link = page.url
+    answer_step(page, baseline())
+    first.close()  # the tab is gone; only the private link remains
+    second = browser.new_context()
+    again = second.new_page()
+    again.goto(private_link)
+    assert "How old are you" not in again.inner_text("main")
+    check_page(again, "resumed")
+    again.click("text=See and change your answers")
+    assert "36" in again.inner_text("main")
+    check_page(again, "review")
+    second.close()
+
+
+def test_body_map_by_keyboard_alone(page: Any, live_server: Any) -> None:
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")  # skip link
+    page.focus("button.primary")
+    page.keyboard.press("Enter")
+    answer_step(page, {"age": 44, "sex": "male"})
+    page.wait_for_selector("input[name=pain_regions]")
+    target = page.locator("input[name=pain_regions][value=calf_left]")
+    target.focus()
+    page.keyboard.press("Space")
+    assert target.is_checked()
+    # The drawing mirrors the ticked box (progressive enhancement).
+    assert "selected" in (
+        page.locator("[data-bodymap=pain_regions] rect[data-region=calf_left]").get_attribute("class") or ""
+    )
+    check_page(page, "bodymap")
+
+
+def test_spanish_version(browser: Any, live_server: Any) -> None:
+    context = browser.new_context(locale="es-ES", extra_http_headers={"Accept-Language": "es"})
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.click("button.primary")
+    assert "¿Cuántos años tiene?" in page.inner_text("main")
+    assert "Siguiente" in page.inner_text("main")
+    check_page(page, "spanish-step")
+    context.close()
+
+
+def test_pain_diary_page(page: Any, live_server: Any) -> None:
+    run_journey(page, live_server, baseline(), "diary")
+    page.click("text=Open my pain diary")
+    page.fill("input[name=pain]", "4")
+    page.fill("input[name=function]", "3")
+    page.click("button.primary")
+    assert "Saved" in page.inner_text("main")
+    check_page(page, "diary")
