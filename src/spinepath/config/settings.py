@@ -41,7 +41,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "spinepath.clinic.intake",
+    "spinepath.clinic.booking",
 ]
 
 MIDDLEWARE = [
@@ -137,3 +140,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SPINEPATH_LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs (appointment reminders) live in the database, so they survive restarts and any
+# number of app servers share one queue; `manage.py db_worker` runs them (`make run` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# E-mail: SMTP when SPINEPATH_EMAIL_HOST is set; otherwise the demo writes messages to var/outbox.
+if os.environ.get("SPINEPATH_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["SPINEPATH_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("SPINEPATH_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("SPINEPATH_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("SPINEPATH_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("SPINEPATH_EMAIL_TLS", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / "var" / "outbox"
+DEFAULT_FROM_EMAIL = os.environ.get("SPINEPATH_FROM_EMAIL", "spinepath <no-reply@spinepath.example>")
+# Links in e-mails need the site's address (no request there).
+SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000")

@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("booking/", include("spinepath.clinic.booking.urls")),
     path("", include("spinepath.clinic.intake.urls")),
 ]

@@ -9,4 +9,8 @@ class Command(BaseCommand):
     help = "Load the demo clinic (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:
-        self.stdout.write(self.style.SUCCESS("Demo clinic ready."))
+        from spinepath.clinic.booking.demo import load_demo_clinic
+
+        clinic = load_demo_clinic()
+        self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {clinic.name}."))
+        self.stdout.write("E-mails (confirmations, reminders) are written to var/outbox/.")

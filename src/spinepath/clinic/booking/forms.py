@@ -1,0 +1,52 @@
+"""Contact details for a booking, validated at the boundary."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+
+
+class ContactForm(forms.Form):
+    slot = forms.CharField(widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    name = forms.CharField(label=_("Full name"), max_length=200)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        help_text=_("For example 1980-03-27"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, help_text=_("We send your confirmation here.")
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+
+    def clean_date_of_birth(self) -> date:
+        value: date = self.cleaned_data["date_of_birth"]
+        today = date.today()
+        if value >= today:
+            raise forms.ValidationError(_("The date of birth must be in the past."))
+        if value.year < today.year - 120:
+            raise forms.ValidationError(_("Please check the year of birth."))
+        return value
+
+    def clean_phone(self) -> str:
+        value: str = self.cleaned_data["phone"].strip()
+        if value and not PHONE.match(value):
+            raise forms.ValidationError(
+                _("Please enter a phone number using digits, spaces and an optional +.")
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("email") and not data.get("phone"):
+            raise forms.ValidationError(
+                _("Please give an e-mail address or a phone number so the clinic can reach you.")
+            )
+        return data

@@ -1,0 +1,206 @@
+"""Clinics, clinicians, services, availability and appointments. Times are stored in UTC.
+
+Double booking is prevented by the database, not only by Python: a partial unique index on
+(clinician, start) for active appointments everywhere, and on PostgreSQL an exclusion constraint
+over (clinician, time range) so partial overlaps of different lengths are impossible too (see
+migration 0002). On SQLite every booking is written in an IMMEDIATE transaction that re-checks the
+overlap, so two writers cannot both pass the check.
+"""
+
+from __future__ import annotations
+
+import uuid
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+ROLE_CHOICES = [
+    ("spine_surgeon", "Spine surgeon"),
+    ("spine_physician", "Spine specialist doctor"),
+    ("physiotherapist", "Physiotherapist"),
+    ("pain_specialist", "Pain specialist"),
+]
+URGENCY_CHOICES = [(v, v.replace("_", " ").title()) for v in ("self_care", "routine", "soon", "urgent")]
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"'{value}' is not an IANA time zone (e.g. Europe/London)")
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
+    phone = models.CharField(max_length=40)
+    email = models.EmailField()
+    address = models.CharField(max_length=300, blank=True)
+    min_notice_hours = models.PositiveIntegerField(default=2, help_text="No booking closer to now than this.")
+    booking_window_days = models.PositiveIntegerField(
+        default=42, help_text="No booking further ahead than this."
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+class Clinician(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="clinicians")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class Service(models.Model):
+    class Kind(models.TextChoices):
+        NEW = "new", "New-patient consultation"
+        FOLLOW_UP = "follow_up", "Follow-up"
+        PHYSIO = "physio", "Physiotherapy session"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NEW)
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    duration_minutes = models.PositiveIntegerField(default=30)
+    buffer_minutes = models.PositiveIntegerField(default=0, help_text="Gap kept free after each appointment.")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.duration_minutes} min)"
+
+
+class WeeklyAvailability(models.Model):
+    """A block of working time each week, in the clinic's local time."""
+
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    start = models.TimeField()
+    end = models.TimeField()
+    urgent_only = models.BooleanField(
+        default=False, help_text="Held back for urgent cases (within 48 hours)."
+    )
+
+    class Meta:
+        verbose_name_plural = "weekly availability"
+
+    def clean(self) -> None:
+        if self.end <= self.start:
+            raise ValidationError("The block must end after it starts.")
+
+
+class Break(models.Model):
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="breaks")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    start = models.TimeField()
+    end = models.TimeField()
+
+
+class AvailabilityException(models.Model):
+    """Leave or a holiday: no slots from start to end date inclusive (whole clinic if no clinician)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="exceptions")
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.CASCADE, null=True, blank=True, related_name="exceptions"
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="appointments")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT)
+    start = models.DateTimeField(db_index=True)
+    end = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
+    urgency = models.CharField(max_length=16, choices=URGENCY_CHOICES)
+    urgent_slot = models.BooleanField(default=False)
+    person_name = models.CharField(max_length=200)
+    date_of_birth = models.DateField()
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    assessment = models.ForeignKey(
+        "intake.AssessmentRecord",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinician", "start"],
+                condition=models.Q(status="booked"),
+                name="one_booked_appointment_per_clinician_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="appointment_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appointment {self.public_id}"
+
+
+class WaitlistEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offered a slot"
+        DONE = "done", "Done"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE)
+    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    urgency = models.CharField(max_length=16, choices=URGENCY_CHOICES)
+    person_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    assessment = models.ForeignKey(
+        "intake.AssessmentRecord", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
+    offered_clinician = models.ForeignKey(Clinician, on_delete=models.SET_NULL, null=True, blank=True)
+    offered_start = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "waitlist entries"
+
+
+class CallbackFlag(models.Model):
+    """An urgent case with no urgent slot free: staff must phone the person."""
+
+    assessment = models.ForeignKey(
+        "intake.AssessmentRecord", on_delete=models.CASCADE, related_name="callback_flags"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE)
+    reason = models.CharField(max_length=300)
+    resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,20 @@
+"""Signed, expiring tokens for the private manage (cancel / reschedule) link: never a bare identifier."""
+
+from __future__ import annotations
+
+from django.core import signing
+
+SALT = "spinepath.booking.manage"
+MAX_AGE_SECONDS = 120 * 24 * 3600  # long enough for the furthest bookable appointment and its follow-up
+
+
+def manage_token(public_id: str) -> str:
+    return signing.TimestampSigner(salt=SALT).sign(str(public_id))
+
+
+def read_manage_token(token: str) -> str | None:
+    """The appointment's public id, or None when the token is forged, altered or expired."""
+    try:
+        return signing.TimestampSigner(salt=SALT).unsign(token, max_age=MAX_AGE_SECONDS)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "booking"
+urlpatterns = [
+    path("manage/<str:signed>/", views.manage, name="manage"),
+    path("manage/<str:signed>/cancel/", views.cancel, name="cancel"),
+    path("manage/<str:signed>/reschedule/", views.reschedule, name="reschedule"),
+    path("<str:token>/", views.offer, name="offer"),
+]

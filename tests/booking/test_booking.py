@@ -1,0 +1,170 @@
+"""Booking rules, re-checked on the server; idempotency; the database's own guard against double booking."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, close_old_connections, connection, transaction
+
+from spinepath.clinic.booking import services
+from spinepath.clinic.booking.models import Appointment, Clinic, Clinician
+from spinepath.clinic.booking.selectors import offer_for
+from spinepath.clinic.booking.services import Person, RuleViolation, SlotTaken, book_appointment
+from spinepath.clinic.intake.models import AssessmentRecord
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def _first(clinic: Clinic, record: AssessmentRecord):  # type: ignore[no-untyped-def]
+    offer = offer_for(clinic=clinic, result=record.result, now=NOW)
+    return offer, offer.slots[0]
+
+
+def test_routine_result_books_the_recommended_clinician(
+    clinic: Clinic, record_for: Callable, person: Person
+) -> None:
+    record = record_for("routine")
+    offer, slot = _first(clinic, record)
+    appointment = book_appointment(clinic=clinic, record=record, clinician_id=slot.clinician_id, start=slot.start,
+                                   person=person, idempotency_key="k1", now=NOW)  # fmt: skip
+    assert appointment.clinician.role == offer.role and appointment.urgency == "routine"
+    assert appointment.start == slot.start and appointment.assessment == record
+
+
+def test_same_idempotency_key_makes_one_booking(clinic: Clinic, record_for: Callable, person: Person) -> None:
+    record = record_for("routine")
+    _, slot = _first(clinic, record)
+    args = {
+        "clinic": clinic,
+        "record": record,
+        "clinician_id": slot.clinician_id,
+        "start": slot.start,
+        "person": person,
+        "now": NOW,
+    }
+    first = book_appointment(idempotency_key="double-click", **args)
+    second = book_appointment(idempotency_key="double-click", **args)
+    assert first.pk == second.pk and Appointment.objects.count() == 1
+
+
+def test_a_taken_slot_is_refused_with_a_clear_message(
+    clinic: Clinic, record_for: Callable, person: Person
+) -> None:
+    record = record_for("routine")
+    _, slot = _first(clinic, record)
+    args = {
+        "clinic": clinic,
+        "record": record,
+        "clinician_id": slot.clinician_id,
+        "start": slot.start,
+        "person": person,
+        "now": NOW,
+    }
+    book_appointment(idempotency_key="a", **args)
+    with pytest.raises(SlotTaken) as error:
+        book_appointment(idempotency_key="b", **args)
+    assert error.value.status == 409 and "taken" in error.value.message
+
+
+def test_emergency_never_books(clinic: Clinic, record_for: Callable, person: Person) -> None:
+    record = record_for("emergency")
+    assert offer_for(clinic=clinic, result=record.result, now=NOW).emergency
+    doctor = Clinician.objects.get(clinic=clinic, role="spine_physician")
+    with pytest.raises(RuleViolation):
+        book_appointment(clinic=clinic, record=record, clinician_id=doctor.pk, start=NOW + timedelta(hours=3),
+                         person=person, idempotency_key="e", now=NOW)  # fmt: skip
+
+
+def test_urgent_capacity_cannot_be_taken_by_a_routine_case(
+    clinic: Clinic, record_for: Callable, person: Person
+) -> None:
+    urgent = offer_for(clinic=clinic, result=record_for("urgent").result, now=NOW)
+    held = next(s for s in urgent.slots if s.urgent_slot)
+    routine_record = record_for("routine")
+    with pytest.raises(services.BookingError):
+        book_appointment(clinic=clinic, record=routine_record, clinician_id=held.clinician_id, start=held.start,
+                         person=person, idempotency_key="r", now=NOW)  # fmt: skip
+
+
+def test_urgent_offers_stay_within_48_hours(clinic: Clinic, record_for: Callable) -> None:
+    offer = offer_for(clinic=clinic, result=record_for("urgent").result, now=NOW)
+    assert offer.slots and all(s.start <= NOW + timedelta(hours=48) for s in offer.slots)
+    assert offer.role == "spine_surgeon"
+
+
+def test_the_wrong_kind_of_clinician_is_refused(clinic: Clinic, record_for: Callable, person: Person) -> None:
+    record = record_for("routine")
+    offer, slot = _first(clinic, record)
+    other = Clinician.objects.filter(clinic=clinic).exclude(role=offer.role).first()
+    assert other is not None
+    with pytest.raises(RuleViolation):
+        book_appointment(clinic=clinic, record=record, clinician_id=other.pk, start=slot.start, person=person,
+                         idempotency_key="w", now=NOW)  # fmt: skip
+
+
+def test_a_time_outside_the_rota_is_refused(clinic: Clinic, record_for: Callable, person: Person) -> None:
+    record = record_for("routine")
+    _, slot = _first(clinic, record)
+    with pytest.raises(services.BookingError):
+        book_appointment(clinic=clinic, record=record, clinician_id=slot.clinician_id, start=slot.start + timedelta(minutes=7),
+                         person=person, idempotency_key="x", now=NOW)  # fmt: skip
+
+
+def test_urgent_with_no_free_slot_says_phone_the_clinic(clinic: Clinic, record_for: Callable) -> None:
+    Clinician.objects.filter(role="spine_surgeon").update(active=False)
+    offer = offer_for(clinic=clinic, result=record_for("urgent").result, now=NOW)
+    assert offer.phone_instead and not offer.slots
+
+
+def test_partial_overlaps_are_impossible_on_postgresql(
+    clinic: Clinic, record_for: Callable, person: Person
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraint exists on PostgreSQL; SQLite relies on IMMEDIATE transactions")
+    record = record_for("routine")
+    _, slot = _first(clinic, record)
+    first = book_appointment(clinic=clinic, record=record, clinician_id=slot.clinician_id, start=slot.start,
+                             person=person, idempotency_key="p1", now=NOW)  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appointment.objects.create(
+            clinician=first.clinician, service=first.service, start=first.start + timedelta(minutes=10),
+            end=first.start + timedelta(minutes=55), urgency="routine", person_name="X",
+            date_of_birth=person.date_of_birth, idempotency_key="p2",
+        )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_parallel_clients_on_one_slot_make_exactly_one_booking(
+    clinic: Clinic, record_for: Callable, person: Person
+) -> None:
+    record = record_for("routine")
+    _, slot = _first(clinic, record)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(10)
+
+    def client(number: int) -> None:
+        try:
+            barrier.wait()
+            book_appointment(clinic=clinic, record=record, clinician_id=slot.clinician_id, start=slot.start,
+                             person=person, idempotency_key=f"parallel-{number}", now=NOW)  # fmt: skip
+            outcomes.append("booked")
+        except SlotTaken:
+            outcomes.append("taken")
+        except Exception as error:  # any other failure is what this test looks for
+            outcomes.append(f"error: {error!r}")
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["booked"] + ["taken"] * 9, outcomes
+    assert Appointment.objects.filter(status="booked").count() == 1
