@@ -1,0 +1,186 @@
+"""E-mail through a real SMTP server (aiosmtpd), reminders by the worker, and the booking pages."""
+
+from __future__ import annotations
+
+import email
+import socket
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import signing
+from django.test import Client, override_settings
+from django_tasks_db.models import DBTaskResult
+from icalendar import Calendar
+
+from spinepath.clinic.booking import services
+from spinepath.clinic.booking.models import Appointment, CallbackFlag, Clinic, Clinician, WaitlistEntry
+from spinepath.clinic.booking.selectors import offer_for
+from spinepath.clinic.booking.tasks import send_appointment_reminder
+from spinepath.clinic.booking.tokens import SALT, manage_token, read_manage_token
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port
+    ):
+        yield handler
+    controller.stop()
+
+
+def _book(clinic: Clinic, record: Any, person: Any, key: str = "k") -> Appointment:
+    offer = offer_for(clinic=clinic, result=record.result, now=NOW)
+    slot = next(s for s in offer.slots if s.start > NOW + timedelta(hours=30))
+    return services.book_appointment(clinic=clinic, record=record, clinician_id=slot.clinician_id, start=slot.start,
+                                     person=person, idempotency_key=key, now=NOW)  # fmt: skip
+
+
+def test_confirmation_email_has_the_calendar_invitation_in_the_clinic_zone(
+    clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = _book(clinic, record_for("routine"), person)
+    assert len(inbox.messages) == 1
+    message = inbox.messages[0]
+    assert message["To"] == "alex@example.org" and "booked" in message["Subject"]
+    attachment = next(part for part in message.walk() if part.get_content_type() == "text/calendar")
+    event = Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")[0]
+    start = event.decoded("dtstart")
+    assert str(start.tzinfo) == "Europe/London" and start == appointment.start
+    assert "/booking/manage/" in message.get_payload(0).get_payload(decode=True).decode()
+
+
+def test_reminder_is_queued_for_24_hours_before_and_never_sent_at_booking_time(
+    clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = _book(clinic, record_for("routine"), person)
+    queued = DBTaskResult.objects.get()
+    assert queued.run_after == appointment.start - timedelta(hours=24)
+    assert [m["Subject"] for m in inbox.messages] == ["Your spinepath appointment is booked"]
+
+
+def test_reminder_is_sent_once_and_not_after_cancelling(
+    clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox
+) -> None:
+    appointment = _book(clinic, record_for("routine"), person)
+    assert send_appointment_reminder.call(appointment.pk) == "sent"
+    assert send_appointment_reminder.call(appointment.pk) == "already sent"
+    assert [m["Subject"] for m in inbox.messages] == ["Reminder: your appointment tomorrow"]
+    other = _book(clinic, record_for("routine"), person, key="other")
+    services.cancel_appointment(appointment=other)
+    assert send_appointment_reminder.call(other.pk) == "cancelled"
+    assert len(inbox.messages) == 1
+
+
+def test_manage_links_are_signed_and_expire() -> None:
+    token = manage_token("abc")
+    assert read_manage_token(token) == "abc"
+    assert read_manage_token(token[:-2] + "xx") is None
+
+    class LongAgo(signing.TimestampSigner):
+        def timestamp(self) -> str:
+            return signing.b62_encode(0)  # 1970: long expired
+
+    assert read_manage_token(LongAgo(salt=SALT).sign("abc")) is None
+
+
+def test_freed_slot_is_offered_to_the_waitlist(
+    clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    appointment = _book(clinic, record_for("routine"), person)
+    waiting = services.join_waitlist(
+        clinic=clinic, record=record_for("routine"), name="Sam", email="sam@example.org"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_appointment(appointment=appointment, now=NOW)
+    waiting.refresh_from_db()
+    assert waiting.status == WaitlistEntry.Status.OFFERED and waiting.offered_start == appointment.start
+    assert any(m["To"] == "sam@example.org" for m in inbox.messages)
+
+
+def test_booking_pages_end_to_end(clinic: Clinic, record_for: Callable, client: Client) -> None:
+    record = record_for("routine")
+    token = record.interview.token
+    page = client.get(f"/booking/{token}/")
+    assert page.status_code == 200 and "Choose a time" in page.content.decode()
+    slot = page.context["days"]
+    value = next(iter(slot.values()))[0]["value"]
+    key = page.context["form"].initial["idempotency_key"]
+    data = {
+        "slot": value,
+        "idempotency_key": key,
+        "name": "Alex",
+        "date_of_birth": "1980-03-27",
+        "email": "a@example.org",
+    }
+    booked = client.post(f"/booking/{token}/", data)
+    assert booked.status_code == 302 and "/booking/manage/" in booked["Location"]
+    again = client.post(f"/booking/{token}/", data)  # double click: same key
+    assert again["Location"] == booked["Location"] and Appointment.objects.count() == 1
+    other = client.post(f"/booking/{token}/", {**data, "idempotency_key": "another"})
+    assert other.status_code == 409 and "taken" in other.content.decode()
+    manage_page = client.get(booked["Location"])
+    assert "You are booked" in manage_page.content.decode()
+    client.post(booked["Location"] + "cancel/")
+    assert Appointment.objects.get().status == "cancelled"
+
+
+def test_bad_booking_input_gets_4xx_not_500(clinic: Clinic, record_for: Callable, client: Client) -> None:
+    token = record_for("routine").interview.token
+    base = {"idempotency_key": "k", "name": "Alex", "date_of_birth": "1980-03-27", "email": "a@example.org"}
+    assert client.post(f"/booking/{token}/", {**base, "slot": "nonsense"}).status_code == 400
+    assert client.post(f"/booking/{token}/", {**base, "slot": "1|2026-12-08T09:00:00"}).status_code == 400
+    assert (
+        client.post(f"/booking/{token}/", {**base, "slot": "999|2026-12-08T09:00:00+00:00"}).status_code
+        == 400
+    )
+    assert (
+        client.post(f"/booking/{token}/", {**base, "date_of_birth": "2999-01-01", "slot": "1|x"}).status_code
+        == 400
+    )
+    no_contact = {k: v for k, v in base.items() if k != "email"}
+    response = client.post(f"/booking/{token}/", {**no_contact, "slot": "1|x"})
+    assert response.status_code == 400 and "e-mail address or a phone number" in response.content.decode()
+    assert client.get("/booking/manage/forged-token/").status_code == 404
+    assert client.get("/booking/not-a-token/").status_code == 404
+
+
+def test_emergency_result_shows_instructions_instead_of_slots(
+    clinic: Clinic, record_for: Callable, client: Client
+) -> None:
+    page = client.get(f"/booking/{record_for('emergency').interview.token}/").content.decode()
+    assert "Do not book" in page and "Choose a time" not in page
+
+
+def test_urgent_without_free_capacity_asks_to_phone_and_flags_the_case(
+    clinic: Clinic, record_for: Callable, client: Client
+) -> None:
+    Clinician.objects.filter(role="spine_surgeon").update(active=False)
+    record = record_for("urgent")
+    page = client.get(f"/booking/{record.interview.token}/").content.decode()
+    assert clinic.phone in page
+    assert CallbackFlag.objects.filter(assessment=record).exists()
