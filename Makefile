@@ -27,8 +27,10 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
+# The reminder worker runs beside the web server and stops with it.
 run: demo
-	@echo "spinepath is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "spinepath is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop); e-mails go to var/outbox/"
+	$(PY) manage.py db_worker --interval 5 & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: install
@@ -49,6 +51,7 @@ test: lint typecheck contracts pytest
 
 bench: install
 	$(PY) bench/engine.py
+	$(PY) bench/booking_race.py
 
 clean:
 	rm -rf $(VENV) var build
