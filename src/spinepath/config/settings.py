@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "spinepath.clinic.intake",
     "spinepath.clinic.booking",
+    "spinepath.clinic.portal",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -55,8 +60,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "spinepath.config.urls"
@@ -159,3 +167,35 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("SPINEPATH_FROM_EMAIL", "spinepath <no-reply@spinepath.example>")
 # Links in e-mails need the site's address (no request there).
 SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000")
+
+# Staff sign-in: django-axes locks an account (and address) after repeated failures.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("SPINEPATH_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:worklist"
+
+# Idle timeout: a staff session ends after 30 minutes without a request.
+SESSION_COOKIE_AGE = int(os.environ.get("SPINEPATH_SESSION_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4): only our own files; scripts need a nonce if ever inline.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}

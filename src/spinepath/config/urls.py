@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("booking/", include("spinepath.clinic.booking.urls")),
+    path("staff/", include("spinepath.clinic.portal.urls")),
     path("", include("spinepath.clinic.intake.urls")),
 ]

@@ -10,7 +10,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         from spinepath.clinic.booking.demo import load_demo_clinic
+        from spinepath.clinic.portal.demo import load_demo_staff
 
         clinic = load_demo_clinic()
+        staff = load_demo_staff(clinic)
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {clinic.name}."))
+        self.stdout.write(
+            "Staff portal: http://127.0.0.1:8000/staff/  (demo accounts; clinicians and admins enrol"
+        )
+        self.stdout.write("two-factor with an authenticator app at first sign-in):")
+        for username, password, role in staff:
+            self.stdout.write(f"  {role:22} username {username:10} password {password}")
         self.stdout.write("E-mails (confirmations, reminders) are written to var/outbox/.")

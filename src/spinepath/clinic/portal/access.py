@@ -1,0 +1,46 @@
+"""Who may see what: one decorator that every staff view uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from .models import Role, StaffProfile
+
+View = Callable[..., HttpResponse]
+
+
+def staff_profile(request: HttpRequest) -> StaffProfile | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    return StaffProfile.objects.select_related("clinic").filter(user=user).first()
+
+
+def staff_required(*roles: Role) -> Callable[[View], View]:
+    """Signed-in staff with one of `roles`; clinicians and admins must have passed two-factor."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            profile = staff_profile(request)
+            if profile is None:
+                raise PermissionDenied("staff only")
+            if profile.needs_two_factor and not getattr(request.user, "is_verified", lambda: False)():
+                return redirect("portal:two_factor")
+            if roles and profile.role not in roles:
+                raise PermissionDenied("your role cannot see this page")
+            request.staff = profile  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,211 @@
+"""Staff pages: sign-in with two-factor, worklist, case review, exports, audit log. Views stay thin."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import json
+from datetime import date
+from typing import Any
+
+import segno
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from spinepath.clinic.booking.models import Appointment
+from spinepath.engine import get_questionnaire
+
+from . import audit
+from .access import staff_profile, staff_required
+from .fhir_export import bundle_for
+from .models import AuditEvent, Case, CaseNote, Role
+from .selectors import cases_for, worklist
+
+LEVELS = ["emergency", "urgent", "soon", "routine", "self_care"]
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        regex=r"^\d{6}$",
+        label="6-digit code from your authenticator app",
+        error_messages={"invalid": "Enter the 6 digits shown in your app."},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Verify the TOTP code; on first sign-in, enrol a new authenticator with a QR code."""
+    if not request.user.is_authenticated:
+        return redirect("portal:login")
+    profile = staff_profile(request)
+    if profile is None:
+        return HttpResponse("Staff only.", status=403)
+    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    device = confirmed or TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit.record(request, "two_factor_verified", "user", str(request.user.pk))
+            return redirect("portal:worklist")
+        form.add_error("token", "That code did not match. Check the time on your phone and try again.")
+    context: dict[str, Any] = {"form": form, "enrolling": not device.confirmed}
+    if not device.confirmed:
+        svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        context["qr"] = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "portal/two_factor.html", context, status=400 if form.errors else 200)
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    filters: dict[str, Any] = {}
+    if request.GET.get("status") in Case.Status.values:
+        filters["status"] = request.GET["status"]
+    if request.GET.get("level") in LEVELS:
+        filters["level"] = request.GET["level"]
+    if request.GET.get("clinician", "").replace("_", "").isalpha():
+        filters["clinician"] = request.GET["clinician"]
+    with contextlib.suppress(ValueError):
+        filters["since"] = date.fromisoformat(request.GET.get("since", ""))
+    return filters
+
+
+@staff_required()
+def worklist_view(request: HttpRequest) -> HttpResponse:
+    profile = request.staff  # type: ignore[attr-defined]
+    rows = worklist(clinic=profile.clinic, filters=_filters(request))
+    audit.record(request, "view_worklist", "clinic", str(profile.clinic.pk), f"{len(rows)} cases")
+    return render(
+        request,
+        "portal/worklist.html",
+        {
+            "rows": rows,
+            "profile": profile,
+            "clinical": profile.sees_clinical_detail,
+            "levels": LEVELS,
+            "statuses": Case.Status.choices,
+            "query": request.GET,
+        },
+    )
+
+
+@staff_required()
+def worklist_csv(request: HttpRequest) -> HttpResponse:
+    profile = request.staff  # type: ignore[attr-defined]
+    rows = worklist(clinic=profile.clinic, filters=_filters(request))
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="worklist.csv"'
+    writer = csv.writer(response)
+    header = ["case", "received", "urgency", "status", "name", "appointment"]
+    if profile.sees_clinical_detail:
+        header += ["most likely cause", "red flags"]
+    writer.writerow(header)
+    for row in rows:
+        line = [
+            str(row.case.interview.public_id),
+            row.record.created_at.isoformat(),
+            row.record.triage_level,
+            row.case.status,
+            row.name,
+            row.appointment.start.isoformat() if row.appointment else "",
+        ]
+        if profile.sees_clinical_detail:
+            top = row.record.top_condition or {}
+            reds = [
+                r["title"]
+                for r in row.record.result["triage"]["reasons"]
+                if r["level"] in {"urgent", "emergency"}
+            ]
+            line += [top.get("name", ""), "; ".join(reds)]
+        writer.writerow(line)
+    audit.record(request, "export_csv", "clinic", str(profile.clinic.pk), f"{len(rows)} cases")
+    return response
+
+
+def _case(request: HttpRequest, public_id: str) -> Case:
+    profile = request.staff  # type: ignore[attr-defined]
+    return get_object_or_404(cases_for(profile.clinic), interview__public_id=public_id)
+
+
+class CaseUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=Case.Status.choices, required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def case_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    profile = request.staff  # type: ignore[attr-defined]
+    case = _case(request, public_id)
+    form = CaseUpdateForm(request.POST or None, initial={"status": case.status})
+    if request.method == "POST" and form.is_valid():
+        status = form.cleaned_data["status"]
+        if status and status != case.status:
+            if status == Case.Status.REVIEWED and not profile.sees_clinical_detail:
+                return HttpResponse("Only clinicians can mark a case reviewed.", status=403)
+            case.status = status
+            if status == Case.Status.REVIEWED:
+                case.reviewed_by, case.reviewed_at = request.user, timezone.now()  # type: ignore[assignment]
+            case.save()
+            audit.record(request, "change_status", "case", str(case.interview.public_id), status)
+        if form.cleaned_data["note"]:
+            CaseNote.objects.create(case=case, author=request.user, text=form.cleaned_data["note"])  # type: ignore[misc]
+            audit.record(request, "add_note", "case", str(case.interview.public_id))
+        return redirect("portal:case", public_id=public_id)
+    audit.record(
+        request,
+        "view_case",
+        "case",
+        str(case.interview.public_id),
+        "clinical" if profile.sees_clinical_detail else "contact and booking",
+    )
+    record = case.interview.assessments.order_by("-created_at").first()
+    appointments = Appointment.objects.filter(assessment__interview=case.interview).select_related(
+        "clinician", "service"
+    )
+    context: dict[str, Any] = {
+        "case": case,
+        "profile": profile,
+        "form": form,
+        "appointments": appointments,
+        "clinical": profile.sees_clinical_detail,
+        "notes": case.notes.select_related("author"),
+    }
+    if profile.sees_clinical_detail and record is not None:
+        questionnaire = get_questionnaire()
+        context.update(
+            result=record.result,
+            answers=[
+                (questionnaire.by_id[k].label("en"), v)
+                for k, v in case.interview.answers.items()
+                if k in questionnaire.by_id
+            ],
+            findings=sorted(k for k, v in record.result.get("findings", {}).items() if v),
+            diary=list(case.interview.diary.all()),
+        )
+    return render(request, "portal/case.html", context)
+
+
+@staff_required(Role.CLINICIAN)
+def case_fhir(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = _case(request, public_id)
+    audit.record(request, "export_fhir", "case", str(case.interview.public_id))
+    return HttpResponse(json.dumps(bundle_for(case), indent=2), content_type="application/fhir+json")
+
+
+@staff_required(Role.CLINIC_ADMIN)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.select_related("actor")[:500]
+    audit.record(request, "view_audit_log")
+    return render(request, "portal/audit.html", {"events": events})
