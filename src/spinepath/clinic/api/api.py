@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Header, NinjaAPI, Status
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from spinepath.clinic.booking import services as booking
@@ -81,6 +81,12 @@ def request_invalid(request: HttpRequest, error: ValidationError) -> HttpRespons
         for e in error.errors
     ]
     return api.create_response(request, {"detail": problems}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    message = "The body is not valid JSON." if "parse request body" in str(error) else str(error)
+    return _error(request, error.status_code, message)
 
 
 @api.exception_handler(booking.BookingError)
