@@ -25,6 +25,7 @@ browser:
 demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 
 # The reminder worker runs beside the web server and stops with it.

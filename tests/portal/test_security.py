@@ -113,7 +113,9 @@ def test_purge_expired_removes_old_data_only(cases: tuple[Case, Case]) -> None:
 
 
 def test_production_settings_pass_check_deploy() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set only for browser tests
+    env = {
+        k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }  # set only for browser tests
     env = {**env, "DJANGO_SETTINGS_MODULE": "spinepath.config.settings_production",
            "SPINEPATH_SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2}  # fmt: skip
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

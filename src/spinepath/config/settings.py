@@ -204,3 +204,16 @@ CONTENT_SECURITY_POLICY = {
 
 # Request bodies above this are refused (413): answers and bookings are a few kilobytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+
+# Stateless app servers: sessions and cache live in shared stores, so any number of servers can sit
+# behind a load balancer. Redis when SPINEPATH_REDIS_URL is set (cache, and sessions cached in Redis
+# but written through to the database); otherwise the database itself.
+REDIS_URL = os.environ.get("SPINEPATH_REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "spinepath_cache"}
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -19,6 +19,9 @@ from .knowledge import Condition, Knowledge
 from .model import ConditionResult, Evidence, Level, RuleHit
 from .text import localise
 
+MIN_SHARE = 0.002  # conditions below 0.2 % of the total are left out of the list
+MAX_SHOWN = 12
+
 
 def _sigmoid(log_odds: float) -> float:
     if log_odds >= 0:
@@ -105,4 +108,6 @@ def rank(
             )
         )
     results.sort(key=lambda r: (-pinned.get(r.id, -1), -r.probability))
-    return tuple(results)
+    # Conditions with a negligible share are noise to a reader; pinned ones are always kept.
+    shown = [r for r in results if r.must_rule_out or r.relative >= MIN_SHARE][:MAX_SHOWN]
+    return tuple(shown)

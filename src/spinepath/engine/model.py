@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -152,7 +152,7 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (enums become their values)."""
-        data: dict[str, Any] = _jsonable(asdict(self))
+        data: dict[str, Any] = _jsonable(self)
         return data
 
 
@@ -162,11 +162,21 @@ class AnswerProblem:
     message: str
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _jsonable(value: Any) -> Any:
+    """Dataclasses to dicts, enums to values, tuples to lists; no deep copies (results are frozen)."""
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, dict):
+    kind = type(value)
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _jsonable(getattr(value, name)) for name in names}
+    if kind is dict:
         return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         return [_jsonable(item) for item in value]
     return value
