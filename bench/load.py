@@ -31,7 +31,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.booking_race import GRANIAN, PY, ROOT, free_port, postgres_reachable  # noqa: E402
+from bench.booking_race import GRANIAN, PY, ROOT, free_port, postgres_reachable
 
 
 def load_answer_sets() -> list[dict[str, Any]]:
