@@ -89,7 +89,9 @@ def test_sigkill_during_a_burst_of_bookings_loses_nothing_confirmed(tmp_path: Pa
     stop = threading.Event()
     burst = threading.Thread(target=_book_all, args=(f"http://127.0.0.1:{port}", tokens, confirmed, stop))
     burst.start()
-    time.sleep(1.0)
+    deadline = time.time() + 30
+    while len(confirmed) < 3 and time.time() < deadline:  # kill mid-burst: some confirmed, others in flight
+        time.sleep(0.02)
     os.killpg(server.pid, signal.SIGKILL)  # no chance to clean up
     server.wait(timeout=10)
     stop.set()
