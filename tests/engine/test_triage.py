@@ -220,3 +220,20 @@ def test_any_input_gives_a_result_or_a_clear_error_never_a_crash(raw: Any) -> No
         assert error.problems and all(p.link_id and p.message for p in error.problems)
     else:
         json.dumps(result.to_dict())
+
+
+def test_new_weakness_in_both_legs_is_an_emergency_even_without_its_course() -> None:
+    assert level_of(baseline(leg_weakness=["both_legs_weak"])) is Level.EMERGENCY
+    assert (
+        level_of(baseline(leg_weakness=["both_legs_weak"], weakness_change="new_stable")) is Level.EMERGENCY
+    )
+    assert (
+        level_of(baseline(leg_weakness=["both_legs_weak"], weakness_change="longstanding")).rank
+        < Level.URGENT.rank
+    )
+
+
+def test_unsteady_walking_with_leg_numbness_is_urgent() -> None:
+    answers = baseline(numb_regions=["shin_outer_left"], nerve_symptoms=["balance"])
+    assert level_of(answers) is Level.URGENT
+    assert "difficulty_walking_with_nerve_symptoms" in rules_of(answers)
