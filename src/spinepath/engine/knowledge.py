@@ -280,6 +280,11 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     _check_unique("findings.yaml", (item.id for item in findings_spec.derived))
     derived_says = {item.id: item.says for item in findings_spec.derived}
     finding_ids = frozenset(option_of_finding) | frozenset(derived_says)
+    _check_unique("findings.yaml", (item.id for item in findings_spec.statements))
+    for item in findings_spec.statements:
+        _check_refs("findings.yaml", "statements", [item.id], option_of_finding, "questionnaire finding")
+        _check_languages("findings.yaml", item.id, [item.says])
+    derived_says.update({item.id: item.says for item in findings_spec.statements})
     for weakness in body_map.weakness_roots:
         _check_refs("bodymap.yaml", "weakness_roots", [weakness], finding_ids, "finding")
 

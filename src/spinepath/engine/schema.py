@@ -74,6 +74,8 @@ class DerivedFindingSpec(Spec):
 
 class FindingsFile(Spec):
     derived: list[DerivedFindingSpec]
+    # How a questionnaire answer reads in "because you told us ..." when the option text alone does not.
+    statements: list[DerivedFindingSpec] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- conditions/*.yaml
