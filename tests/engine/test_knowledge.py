@@ -102,3 +102,17 @@ def test_patient_text_needs_spanish_too(knowledge_copy: Path) -> None:
     with pytest.raises(KnowledgeError) as error:
         load_knowledge(knowledge_copy)
     assert error.value.entry == "age"
+
+
+def test_a_statement_for_an_unknown_answer_is_rejected(knowledge_copy: Path) -> None:
+    findings = knowledge_copy / "findings.yaml"
+    findings.write_text(findings.read_text().replace("- {id: course_same,", "- {id: course_sideways,"))
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert "course_sideways" in error.value.reason
+
+
+def test_answers_read_as_plain_statements() -> None:
+    kb = get_knowledge()
+    assert kb.finding_text("leg_pain_worse_than_back", True, "en") == "your leg hurts more than your back"
+    assert kb.finding_text("course_worsening", False, "es") == "no: está empeorando"
