@@ -184,3 +184,9 @@ def test_urgent_without_free_capacity_asks_to_phone_and_flags_the_case(
     page = client.get(f"/booking/{record.interview.token}/").content.decode()
     assert clinic.phone in page
     assert CallbackFlag.objects.filter(assessment=record).exists()
+
+
+def test_booking_pages_in_spanish(clinic: Clinic, record_for: Callable, client: Client) -> None:
+    client.cookies["django_language"] = "es"
+    page = client.get(f"/booking/{record_for('routine').interview.token}/").content.decode()
+    assert "Elija una hora" in page and "Sus datos" in page

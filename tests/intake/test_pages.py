@@ -114,3 +114,13 @@ def test_pain_diary_rejects_out_of_range_values(client: Client) -> None:
     interview = start(client)
     response = client.post(f"/i/{interview.token}/diary/", {"pain": "11", "function": "2"})
     assert response.status_code == 400 and not PainDiaryEntry.objects.exists()
+
+
+def test_every_spanish_string_is_translated() -> None:
+    from pathlib import Path
+
+    po = (Path(__file__).resolve().parents[2] / "src/spinepath/locale/es/LC_MESSAGES/django.po").read_text()
+    entries = po.split("\n\n")[1:]  # the first block is the header
+    untranslated = [e for e in entries if 'msgstr ""' in e and '\n"' not in e.split('msgstr ""', 1)[1][:2]]
+    assert not untranslated, untranslated[:3]
+    assert not any("#, fuzzy" in e for e in entries)

@@ -95,6 +95,9 @@ def test_front_desk_sees_contact_and_booking_but_not_clinical_detail(
     desk = signed_in(staff["front_desk"]).get(f"/staff/case/{mine.interview.public_id}/").content.decode()
     doctor = signed_in(staff["clinician"]).get(f"/staff/case/{mine.interview.public_id}/").content.decode()
     assert "Differential" in doctor and "Differential" not in desk
+    assert (
+        "Body map" in doctor and 'class="region pain"' in doctor and "Left calf" in doctor
+    )  # labelled answers
     assert "Bookings" in desk
     csv_desk = signed_in(staff["front_desk"]).get("/staff/worklist.csv").content.decode()
     assert "most likely cause" not in csv_desk.splitlines()[0]

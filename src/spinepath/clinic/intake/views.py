@@ -19,6 +19,7 @@ from spinepath.engine import AnswerError, assess, get_questionnaire, plan_interv
 from spinepath.engine.questionnaire import Question
 
 from . import bodymap_svg, services
+from .display import describe_answer
 from .forms import DiaryForm, StepForm
 from .models import Interview
 
@@ -138,26 +139,10 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "question": question.label(language),
                 "link_id": question.link_id,
-                "answer": _show(question, value, language),
+                "answer": describe_answer(question, value, language),
             }
         )
     return render(request, "intake/review.html", {"interview": interview, "rows": rows})
-
-
-def _show(question: Question, value: Any, language: str) -> str:
-    if value is None:
-        return _("(skipped)")
-    if question.type == "integer":
-        return str(value)
-    if question.type == "choice":
-        option = question.option(value)
-        return option.label(language) if option else str(value)
-    if not value:
-        return _("None")
-    if question.type == "multi":
-        return "; ".join(o.label(language) for o in question.options if o.value in value)
-    body_map = get_questionnaire().body_map
-    return "; ".join(body_map.label(region, language) for region in value)
 
 
 def emergency(request: HttpRequest, token: str) -> HttpResponse:

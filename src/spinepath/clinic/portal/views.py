@@ -19,6 +19,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from spinepath.clinic.booking.models import Appointment
+from spinepath.clinic.intake import bodymap_svg
+from spinepath.clinic.intake.display import describe_answer
 from spinepath.engine import get_questionnaire
 
 from . import audit
@@ -184,12 +186,18 @@ def case_view(request: HttpRequest, public_id: str) -> HttpResponse:
     }
     if profile.sees_clinical_detail and record is not None:
         questionnaire = get_questionnaire()
+        marks = {r: "numb" for r in case.interview.answers.get("numb_regions") or []}
+        marks.update({r: "pain" for r in case.interview.answers.get("pain_regions") or []})
         context.update(
             result=record.result,
             answers=[
-                (questionnaire.by_id[k].label("en"), v)
-                for k, v in case.interview.answers.items()
-                if k in questionnaire.by_id
+                (q.label("en"), describe_answer(q, case.interview.answers[q.link_id], "en"))
+                for q in questionnaire.questions
+                if q.link_id in case.interview.answers
+            ],
+            body_views=[
+                (view, [(shape, marks.get(shape.region_id, "")) for shape in bodymap_svg.shapes(view, "en")])
+                for view in ("front", "back")
             ],
             findings=sorted(k for k, v in record.result.get("findings", {}).items() if v),
             diary=list(case.interview.diary.all()),
