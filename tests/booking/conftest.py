@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import email
+import socket
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from email.message import Message
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from django.test import override_settings
 
 from spinepath.clinic.booking.demo import load_demo_clinic
 from spinepath.clinic.booking.models import Clinic
@@ -45,3 +50,46 @@ def record_for(db: Any) -> Callable[[str], AssessmentRecord]:
 @pytest.fixture
 def person() -> Person:
     return Person("Alex Example", date(1980, 3, 27), "alex@example.org", "+44 20 7946 0001")
+
+
+class Inbox:
+    """A real SMTP server's mailbox (aiosmtpd): every message the app sends arrives here."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    port = free_port()
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1", EMAIL_PORT=port
+    ):
+        yield handler
+    controller.stop()
+
+
+def body_of(message: Message) -> str:
+    """The plain-text body of a message (the first part when it has attachments)."""
+    part = message.get_payload(0) if message.is_multipart() else message
+    assert isinstance(part, Message)
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()

@@ -125,7 +125,7 @@ def test_partial_overlaps_are_impossible_on_postgresql(
     clinic: Clinic, record_for: Callable, person: Person
 ) -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("the exclusion constraint exists on PostgreSQL; SQLite relies on IMMEDIATE transactions")
+        pytest.skip("the exclusion constraint exists on PostgreSQL; SQLite has a trigger (test_integrity.py)")
     record = record_for("routine")
     _, slot = _first(clinic, record)
     first = book_appointment(clinic=clinic, record=record, clinician_id=slot.clinician_id, start=slot.start,

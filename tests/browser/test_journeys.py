@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from spinepath.clinic.intake.forms import NONE_OF_THESE
 from spinepath.engine import get_questionnaire
 from tests.engine.helpers import baseline, sciatica
 
@@ -28,7 +29,7 @@ def answer_step(page: Any, answers: dict[str, Any]) -> None:
         elif question.type == "choice":
             page.check(f"input[name={link_id}][value='{value}']")
         else:
-            for item in value:
+            for item in value or ([NONE_OF_THESE] if question.type == "multi" else []):
                 page.check(f"input[name={link_id}][value='{item}']")
     page.click("button.primary")
 
@@ -58,6 +59,10 @@ def test_sciatica_journey(page: Any, live_server: Any) -> None:
     text = page.inner_text("main")
     assert "sciatica" in text.lower() and "S1" in text
     check_page(page, "sciatica-result")
+    page.click("text=A summary to print or show the clinician")
+    assert "Summary for your clinician" in page.inner_text("main")
+    assert page.locator("button[data-print]").is_visible()  # the script shows the print button
+    check_page(page, "summary")
 
 
 def test_emergency_stops_early(page: Any, live_server: Any) -> None:
@@ -97,16 +102,37 @@ def test_resume_after_closing_the_tab(browser: Any, live_server: Any) -> None:
     second.close()
 
 
+def focused(page: Any) -> str:
+    """The focused control as "name=value" (a field) or "button:Its text"."""
+    return page.evaluate(
+        "(e => e.tagName === 'BUTTON' ? 'button:' + e.textContent.trim() : e.name + '=' + e.value)"
+        "(document.activeElement)"
+    )
+
+
+def tab_to(page: Any, wanted: str, limit: int = 150) -> int:
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if focused(page) == wanted:
+            return presses
+    raise AssertionError(f"Tab never reached {wanted}")
+
+
 def test_body_map_by_keyboard_alone(page: Any, live_server: Any) -> None:
     page.goto(live_server.url + "/")
-    page.keyboard.press("Tab")  # skip link
-    page.focus("button.primary")
+    tab_to(page, "button:Start")
     page.keyboard.press("Enter")
-    answer_step(page, {"age": 44, "sex": "male"})
+    page.wait_for_selector("input[name=age]")
+    tab_to(page, "age=")
+    page.keyboard.type("44")
+    tab_to(page, "sex=female")
+    page.keyboard.press("ArrowDown")  # radio groups move with the arrow keys
+    assert focused(page) == "sex=male"
+    page.keyboard.press("Enter")  # submits the form
     page.wait_for_selector("input[name=pain_regions]")
-    target = page.locator("input[name=pain_regions][value=calf_left]")
-    target.focus()
+    tab_to(page, "pain_regions=calf_left")
     page.keyboard.press("Space")
+    target = page.locator("input[name=pain_regions][value=calf_left]")
     assert target.is_checked()
     # The drawing mirrors the ticked box (progressive enhancement).
     assert "selected" in (
@@ -120,11 +146,32 @@ def test_spanish_version(browser: Any, live_server: Any) -> None:
     page = context.new_page()
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "es"
+    check_page(page, "spanish-start")
     page.click("button.primary")
     assert "¿Cuántos años tiene?" in page.inner_text("main")
     assert "Siguiente" in page.inner_text("main")
     check_page(page, "spanish-step")
+    answers = sciatica()
+    for _ in range(30):
+        if "/result/" in page.url:
+            break
+        answer_step(page, answers)
+    text = page.inner_text("main")
+    assert "ciática" in text.lower() and "Qué puede hacer ahora" in text
+    assert "Because" not in text and "likely" not in text  # no English left behind
+    check_page(page, "spanish-result")
     context.close()
+
+
+def test_a_wrong_answer_is_explained_next_to_the_field(page: Any, live_server: Any) -> None:
+    page.goto(live_server.url + "/")
+    page.click("button.primary")
+    page.fill("input[name=age]", "400")
+    page.check("input[name=sex][value=female]")
+    page.click("button.primary")
+    assert "120" in page.inner_text("main")
+    assert page.input_value("input[name=age]") == "400" and page.is_checked("input[name=sex][value=female]")
+    check_page(page, "step-error")
 
 
 def test_pain_diary_page(page: Any, live_server: Any) -> None:
@@ -134,7 +181,17 @@ def test_pain_diary_page(page: Any, live_server: Any) -> None:
     page.fill("input[name=function]", "3")
     page.click("button.primary")
     assert "Saved" in page.inner_text("main")
+    page.fill("input[name=pain]", "7")  # 3 points worse than the first entry
+    page.fill("input[name=function]", "6")
+    page.click("button.primary")
+    assert page.locator(".chart circle").count() == 2
     check_page(page, "diary")
+    page.fill("input[name=pain]", "7")
+    page.fill("input[name=function]", "7")
+    page.check("input[name=new-bladder_bowel][value=numb_saddle]")
+    page.click("button.primary")
+    assert "need help sooner" in page.inner_text("main")
+    check_page(page, "diary-worse")
 
 
 def test_book_cancel_and_rebook_from_the_result(page: Any, live_server: Any) -> None:

@@ -83,6 +83,7 @@ def test_nerve_root_from_where_it_hurts() -> None:
         numb_regions=["big_toe_right", "foot_top_right"], leg_weakness=["foot_drop"], weakness_change="new_stable",
     )  # fmt: skip
     assert nerve_root(get_knowledge(), l5, findings_of(l5)) == "L5 (right)"
+    assert nerve_root(get_knowledge(), l5, findings_of(l5), "es") == "L5 (derecha)"
 
 
 def test_no_nerve_root_without_a_clear_pattern() -> None:

@@ -115,4 +115,4 @@ def test_a_statement_for_an_unknown_answer_is_rejected(knowledge_copy: Path) -> 
 def test_answers_read_as_plain_statements() -> None:
     kb = get_knowledge()
     assert kb.finding_text("leg_pain_worse_than_back", True, "en") == "your leg hurts more than your back"
-    assert kb.finding_text("course_worsening", False, "es") == "no: está empeorando"
+    assert kb.finding_text("course_worsening", False, "es") == "no está empeorando"

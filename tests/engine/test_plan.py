@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spinepath.engine import Level, assess
 
-from .helpers import baseline
+from .helpers import baseline, sciatica
 
 
 def ids(items) -> set[str]:  # type: ignore[no-untyped-def]
@@ -50,3 +50,9 @@ def test_every_result_says_it_does_not_replace_a_clinician() -> None:
 def test_spanish_result_is_in_spanish() -> None:
     result = assess(baseline(), language="es")
     assert result.language == "es" and "casa" in result.triage.headline
+
+
+def test_spanish_next_step_names_the_clinician_in_a_whole_sentence() -> None:
+    step = assess(sciatica(), language="es").next_step
+    assert step.clinician_name in step.text
+    assert ": " + step.clinician_name in step.text and "con:" not in step.text and "a:" not in step.text

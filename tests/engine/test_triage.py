@@ -237,3 +237,22 @@ def test_unsteady_walking_with_leg_numbness_is_urgent() -> None:
     answers = baseline(numb_regions=["shin_outer_left"], nerve_symptoms=["balance"])
     assert level_of(answers) is Level.URGENT
     assert "difficulty_walking_with_nerve_symptoms" in rules_of(answers)
+
+
+def test_a_foot_that_suddenly_went_cold_is_an_emergency() -> None:
+    answers = baseline(emergency_signs=["cold_limb"])
+    assert level_of(answers) is Level.EMERGENCY
+    assert "acute_limb_ischaemia" in rules_of(answers)
+
+
+def test_signs_of_a_foot_short_of_blood_are_urgent_but_claudication_alone_is_not() -> None:
+    claudication = baseline(walking_pain="eases_standing_still", walking_where=["calf"])
+    assert level_of(claudication).rank < Level.URGENT.rank
+    for signs in (["rest_pain", "cold_feet"], ["slow_sores"]):
+        answers = {**claudication, "circulation": signs}
+        assert level_of(answers) is Level.URGENT, signs
+        assert "limb_threatening_ischaemia" in rules_of(answers)
+    diabetic_ulcer = baseline(circulation=["slow_sores"], medical_history=["diabetes"])
+    assert "limb_threatening_ischaemia" in rules_of(diabetic_ulcer)
+    # A slow-healing sore with no sign of poor circulation or diabetes is not this rule.
+    assert "limb_threatening_ischaemia" not in rules_of(baseline(circulation=["slow_sores"]))

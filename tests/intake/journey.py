@@ -6,6 +6,7 @@ from typing import Any
 
 from django.test import Client
 
+from spinepath.clinic.intake.forms import NONE_OF_THESE
 from spinepath.clinic.intake.models import Interview
 
 
@@ -17,6 +18,8 @@ def post_data(questions: list[Any], answers: dict[str, Any], shown: str) -> dict
             if question.type in {"integer", "choice"}:
                 data[question.link_id] = ""
             continue
+        if question.type == "multi" and value == []:
+            value = [NONE_OF_THESE]  # a person answers "none" by ticking it
         data[question.link_id] = [str(v) for v in value] if isinstance(value, list) else str(value)
     return data
 

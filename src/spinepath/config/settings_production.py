@@ -18,6 +18,8 @@ if len(SECRET_KEY) < 50:
 
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# One TLS proxy in front by default (docs/deploy.md); it appends the client address to X-Forwarded-For.
+SPINEPATH_PROXY_COUNT = int(os.environ.get("SPINEPATH_PROXY_COUNT", "1"))
 SECURE_HSTS_SECONDS = 63072000  # two years
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -4,6 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from spinepath.clinic.api.api import api
+from spinepath.clinic.portal.admin_site import StaffAdminSite
+
+# The admin sits behind the portal's sign-in: lockout and two-factor apply there too.
+admin.site.__class__ = StaffAdminSite
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -29,7 +29,7 @@ def assess(
     findings = compute_findings(kb, clean)
     hits = fired_rules(kb, findings, language)
     ranked = differential_module.rank(
-        kb, findings, language=language, hits=hits, nerve_root=nerve_root(kb, clean, findings)
+        kb, findings, language=language, hits=hits, nerve_root=nerve_root(kb, clean, findings, language)
     )
     triage = decide(
         kb, hits=hits, differential=ranked, unscreened=unscreened_questions(kb, clean), language=language

@@ -76,38 +76,53 @@ def rank(
         scored.append((condition, _sigmoid(log_odds), used))
     total = sum(probability for _, probability, _ in scored) or 1.0
 
-    results = []
-    for condition, probability, used in scored:
-        evidence = [
-            Evidence(
-                finding=condition.evidence[index].finding,
-                present=present,
-                text=knowledge.finding_text(condition.evidence[index].finding, present, language),
-                likelihood_ratio=condition.evidence[index].lr_pos
-                if present
-                else condition.evidence[index].lr_neg,
-                weight=round(math.exp(weighted), 3),
-                source=condition.evidence[index].source,
-            )
-            for index, weighted, present in sorted(used, key=lambda u: -abs(u[1]))
-        ]
-        results.append(
-            ConditionResult(
-                id=condition.id,
-                name=localise(condition.name, language),
-                probability=round(probability, 4),
-                relative=round(probability / total, 4),
-                must_rule_out=condition.id in pinned,
-                summary=localise(condition.summary, language),
-                explanation=localise(condition.explanation, language),
-                evidence_for=tuple(e for e in evidence if e.weight > 1),
-                evidence_against=tuple(e for e in evidence if e.weight < 1),
-                nerve_root=nerve_root if condition.radicular else None,
-                clinician=condition.clinician,
-                aliases=condition.aliases,
-            )
-        )
-    results.sort(key=lambda r: (-pinned.get(r.id, -1), -r.probability))
-    # Conditions with a negligible share are noise to a reader; pinned ones are always kept.
-    shown = [r for r in results if r.must_rule_out or r.relative >= MIN_SHARE][:MAX_SHOWN]
+    # Conditions with a negligible share are noise to a reader; pinned ones are always kept. Only the
+    # conditions shown get their explanations built (most of the cost of a result).
+    scored.sort(key=lambda item: (-pinned.get(item[0].id, -1), -item[1]))
+    kept = [item for item in scored if item[0].id in pinned or item[1] / total >= MIN_SHARE][:MAX_SHOWN]
+    shown = [
+        _result(knowledge, condition, probability, used, total=total, pinned=condition.id in pinned,
+                language=language, nerve_root=nerve_root)
+        for condition, probability, used in kept
+    ]  # fmt: skip
     return tuple(shown)
+
+
+def _result(
+    knowledge: Knowledge,
+    condition: Condition,
+    probability: float,
+    used: list[tuple[int, float, bool]],
+    *,
+    total: float,
+    pinned: bool,
+    language: str,
+    nerve_root: str | None,
+) -> ConditionResult:
+    evidence = [
+        Evidence(
+            finding=condition.evidence[index].finding,
+            present=present,
+            text=knowledge.finding_text(condition.evidence[index].finding, present, language),
+            likelihood_ratio=condition.evidence[index].lr_pos
+            if present
+            else condition.evidence[index].lr_neg,
+            weight=round(math.exp(weighted), 3),
+            source=condition.evidence[index].source,
+        )
+        for index, weighted, present in sorted(used, key=lambda u: -abs(u[1]))
+    ]
+    return ConditionResult(
+        id=condition.id,
+        name=localise(condition.name, language),
+        probability=round(probability, 4),
+        relative=round(probability / total, 4),
+        must_rule_out=pinned,
+        summary=localise(condition.summary, language),
+        explanation=localise(condition.explanation, language),
+        evidence_for=tuple(e for e in evidence if e.weight > 1),
+        evidence_against=tuple(e for e in evidence if e.weight < 1),
+        nerve_root=nerve_root if condition.radicular else None,
+        clinician=condition.clinician,
+        aliases=condition.aliases,
+    )

@@ -268,7 +268,9 @@ def _not(value: bool | None) -> bool | None:
     return None if value is None else not value
 
 
-def nerve_root(knowledge: Knowledge, answers: Mapping[str, Any], findings: Mapping[str, bool]) -> str | None:
+def nerve_root(
+    knowledge: Knowledge, answers: Mapping[str, Any], findings: Mapping[str, bool], language: str = "en"
+) -> str | None:
     """The lumbosacral root that best fits where the pain, numbness and weakness are, if any stands out.
 
     Scores each root by side: pain region +1, numbness +1.5, weakness pattern +2 (Iversen 2013: the
@@ -294,4 +296,4 @@ def nerve_root(knowledge: Knowledge, answers: Mapping[str, Any], findings: Mappi
     runner_up = next((score for (other, _), score in ranked[1:] if other != root), 0.0)
     if best < 2.0 or best - runner_up < 1.0:
         return None
-    return f"{root} ({side})" if side else root
+    return f"{root} ({knowledge.message(f'side_{side}', language)})" if side else root

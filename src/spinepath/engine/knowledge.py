@@ -149,6 +149,8 @@ class Knowledge:
     questionnaire: Questionnaire
     body_map: BodyMap
     derived_says: Mapping[str, LocalText]
+    derived_says_not: Mapping[str, LocalText]
+    absent_template: LocalText
     option_of_finding: Mapping[str, tuple[Question, Option]]
     finding_ids: frozenset[str]
     conditions: tuple[Condition, ...]
@@ -165,7 +167,13 @@ class Knowledge:
         return localise(self.messages[key], language)
 
     def finding_text(self, finding: str, present: bool, language: str) -> str:
-        """The finding in the person's terms: what they told us (or told us was not the case)."""
+        """The finding in the person's terms: what they told us (or told us was not the case).
+
+        Reads after "because ...". An absent finding uses its `says_not`, or else the absent template
+        of findings.yaml around the present wording ("you did not tell us that ...").
+        """
+        if not present and finding in self.derived_says_not:
+            return localise(self.derived_says_not[finding], language)
         if finding in self.derived_says:
             text = localise(self.derived_says[finding], language)
         elif finding in self.option_of_finding:
@@ -175,7 +183,7 @@ class Knowledge:
             text = finding.replace("_", " ")
         if present:
             return text
-        return f"{self.message('not_prefix', language)} {text}"
+        return localise(self.absent_template, language).replace("{text}", text)
 
     def condition(self, condition_id: str) -> Condition:
         return next(condition for condition in self.conditions if condition.id == condition_id)
@@ -278,13 +286,20 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
 
     findings_spec = _validate("findings.yaml", _read(directory / "findings.yaml"), schema.FindingsFile)
     _check_unique("findings.yaml", (item.id for item in findings_spec.derived))
+    _check_absent_template(findings_spec.absent_template)
     derived_says = {item.id: item.says for item in findings_spec.derived}
     finding_ids = frozenset(option_of_finding) | frozenset(derived_says)
     _check_unique("findings.yaml", (item.id for item in findings_spec.statements))
     for item in findings_spec.statements:
         _check_refs("findings.yaml", "statements", [item.id], option_of_finding, "questionnaire finding")
-        _check_languages("findings.yaml", item.id, [item.says])
+    for item in [*findings_spec.derived, *findings_spec.statements]:
+        _check_languages("findings.yaml", item.id, [item.says, item.says_not])
     derived_says.update({item.id: item.says for item in findings_spec.statements})
+    derived_says_not = {
+        item.id: item.says_not
+        for item in [*findings_spec.derived, *findings_spec.statements]
+        if item.says_not is not None
+    }
     for weakness in body_map.weakness_roots:
         _check_refs("bodymap.yaml", "weakness_roots", [weakness], finding_ids, "finding")
 
@@ -343,6 +358,8 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         questionnaire=questionnaire,
         body_map=body_map,
         derived_says=derived_says,
+        derived_says_not=derived_says_not,
+        absent_template=findings_spec.absent_template,
         option_of_finding=option_of_finding,
         finding_ids=finding_ids,
         conditions=conditions,
@@ -358,6 +375,13 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         treatments=treatments,
         safety_net=safety_net,
     )
+
+
+def _check_absent_template(template: LocalText) -> None:
+    _check_languages("findings.yaml", "absent_template", [template])
+    texts = [template] if isinstance(template, str) else list(template.values())
+    if not all("{text}" in text for text in texts):
+        raise KnowledgeError("findings.yaml", "absent_template", "every language needs '{text}'")
 
 
 def _load_questionnaire(directory: Path, body_map: BodyMap) -> Questionnaire:

@@ -69,10 +69,14 @@ class BodyMapFile(Spec):
 class DerivedFindingSpec(Spec):
     id: str
     says: LocalTextSpec
+    # How the finding reads when it is ABSENT; without it, FindingsFile.absent_template is used.
+    says_not: LocalTextSpec | None = None
     source: str | None = None
 
 
 class FindingsFile(Spec):
+    # Wording for an absent finding with no `says_not`; "{text}" stands for its `says`.
+    absent_template: LocalTextSpec
     derived: list[DerivedFindingSpec]
     # How a questionnaire answer reads in "because you told us ..." when the option text alone does not.
     statements: list[DerivedFindingSpec] = Field(default_factory=list)

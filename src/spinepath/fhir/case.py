@@ -1,10 +1,14 @@
 """A case as a FHIR R4 Bundle: Patient, QuestionnaireResponse, RiskAssessment, Appointment.
 
-Pure Python over plain values; validated with fhir.resources R4B (wire-compatible with R4).
+Pure Python over plain values; validated with fhir.resources R4B (wire-compatible with R4). Entries
+are identified by `urn:uuid:` full URLs and refer to each other by them, as FHIR asks of a bundle whose
+resources have no server address yet; the ids are derived from the case id, so exporting the same
+case twice gives the same ids.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -17,20 +21,36 @@ from .scheduling import appointment_resource
 
 CONDITION_SYSTEM = "https://spinepath.example.org/fhir/CodeSystem/condition"
 TRIAGE_SYSTEM = "https://spinepath.example.org/fhir/CodeSystem/triage-level"
+CASE_SYSTEM = "https://spinepath.example.org/fhir/NamingSystem/case-id"
+
+
+def _derived_id(case_id: str, part: str) -> str:
+    return str(uuid.uuid5(uuid.UUID(case_id), part))
+
+
+def _urn(resource_id: str) -> str:
+    return f"urn:uuid:{resource_id}"
 
 
 def risk_assessment(
-    *, case_id: str, result: Mapping[str, Any], assessed_at: datetime, patient_ref: str
+    *,
+    case_id: str,
+    result: Mapping[str, Any],
+    assessed_at: datetime,
+    patient_ref: str,
+    basis_ref: str | None = None,
 ) -> dict[str, Any]:
+    """The triage (code, mitigation, fired rules in `note`) and the differential (one prediction per
+    condition, with its posterior probability and the strongest evidence for it)."""
     triage = result["triage"]
     resource: dict[str, Any] = {
         "resourceType": "RiskAssessment",
-        "id": f"{case_id}-assessment",
+        "id": _derived_id(case_id, "assessment"),
         "status": "final",
         "subject": {"reference": patient_ref},
         "occurrenceDateTime": assessed_at.isoformat(),
         "method": {"text": f"spinepath engine, knowledge base {result.get('knowledge_version', '')}"},
-        "basis": [{"reference": f"QuestionnaireResponse/{case_id}-answers"}],
+        "basis": [{"reference": basis_ref}] if basis_ref else None,
         "prediction": [
             {
                 "outcome": {
@@ -38,7 +58,6 @@ def risk_assessment(
                     "text": c["name"],
                 },
                 "probabilityDecimal": round(float(c["probability"]), 4),
-                "relativeRisk": None,
                 "rationale": "; ".join(e["text"] for e in c.get("evidence_for", [])[:3]) or None,
             }
             for c in result.get("differential", [])[:10]
@@ -55,6 +74,7 @@ def risk_assessment(
     resource["prediction"] = [{k: v for k, v in p.items() if v is not None} for p in resource["prediction"]]
     if not resource["note"][0]["text"]:
         del resource["note"]
+    resource = {k: v for k, v in resource.items() if v is not None}
     return RiskAssessment.model_validate(resource).model_dump(mode="json", exclude_none=True)
 
 
@@ -67,23 +87,35 @@ def case_bundle(
     person: Mapping[str, str] | None,
     appointment: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
-    patient_ref = f"Patient/{case_id}"
-    patient: dict[str, Any] = {"resourceType": "Patient", "id": case_id}
+    """A validated `collection` Bundle for one case. `case_id` is the case's UUID; `person` (name,
+    birth_date, email, phone) comes from a booking and is left out when there is none."""
+    patient: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": case_id,
+        "identifier": [{"system": CASE_SYSTEM, "value": case_id}],
+    }
     if person:
         patient["name"] = [{"text": person["name"]}]
         patient["birthDate"] = person["birth_date"]
-        patient["telecom"] = [
-            {"system": system, "value": person[key]}
-            for system, key in (("email", "email"), ("phone", "phone"))
-            if person.get(key)
+        telecom = [
+            {"system": system, "value": person[system]} for system in ("email", "phone") if person.get(system)
         ]
+        if telecom:
+            patient["telecom"] = telecom
+    patient_ref = _urn(case_id)
     response = questionnaire_response(answers, authored=assessed_at)
-    response["id"] = f"{case_id}-answers"
+    response["id"] = _derived_id(case_id, "answers")
     response["subject"] = {"reference": patient_ref}
     entries = [patient, response]
     if result is not None:
         entries.append(
-            risk_assessment(case_id=case_id, result=result, assessed_at=assessed_at, patient_ref=patient_ref)
+            risk_assessment(
+                case_id=case_id,
+                result=result,
+                assessed_at=assessed_at,
+                patient_ref=patient_ref,
+                basis_ref=_urn(response["id"]),
+            )
         )
     if appointment is not None:
         entries.append(
@@ -93,10 +125,9 @@ def case_bundle(
         )
     bundle = {
         "resourceType": "Bundle",
+        "id": _derived_id(case_id, "bundle"),
         "type": "collection",
         "timestamp": assessed_at.isoformat(),
-        "entry": [
-            {"fullUrl": f"urn:spinepath:{e['resourceType']}/{e['id']}", "resource": e} for e in entries
-        ],
+        "entry": [{"fullUrl": _urn(entry["id"]), "resource": entry} for entry in entries],
     }
     return Bundle.model_validate(bundle).model_dump(mode="json", exclude_none=True)

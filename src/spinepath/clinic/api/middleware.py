@@ -1,19 +1,49 @@
-"""The API's front door: wrong content types and oversized bodies get a JSON 4xx before any view runs."""
+"""The API's front door: oversized bodies (413) and wrong content types (415) get a JSON answer before
+any view runs, and errors produced outside the API's views (an unknown URL, a wrong method) are JSON too.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from http import HTTPStatus
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 API_PREFIX = "/api/"
+_MESSAGES = {
+    404: "Not found: check the address (see /api/v1/openapi.json).",
+    405: "This address does not accept that method (see /api/v1/openapi.json).",
+}
 
 
-def _json_error(status: int, message: str) -> HttpResponse:
+def json_error(status: int, message: str) -> HttpResponse:
     body = json.dumps({"detail": [{"field": None, "message": message}]})
     return HttpResponse(body, status=status, content_type="application/json")
+
+
+def refusal(request: HttpRequest) -> HttpResponse | None:
+    if request.method not in {"POST", "PUT", "PATCH"}:
+        return None
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return json_error(400, "Content-Length must be a number.")
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is not None and length > limit:
+        return json_error(413, f"The request body is too large (limit {limit} bytes).")
+    content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if length and content_type != "application/json":
+        return json_error(415, "Send the body as JSON with Content-Type: application/json.")
+    return None
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 class ApiBoundaryMiddleware:
@@ -21,17 +51,16 @@ class ApiBoundaryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(API_PREFIX) and request.method in {"POST", "PUT", "PATCH"}:
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                return _json_error(400, "Content-Length must be a number.")
-            if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-                return _json_error(
-                    413,
-                    f"The request body is too large (limit {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes).",
-                )
-            content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-            if length and content_type != "application/json":
-                return _json_error(415, "Send the body as JSON with Content-Type: application/json.")
-        return self.get_response(request)
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        response = refusal(request) or self.get_response(request)
+        is_json = response.get("Content-Type", "").startswith("application/json")
+        if response.status_code >= 400 and not is_json:
+            status = response.status_code
+            message = _MESSAGES.get(status) or _phrase(status)
+            replacement = json_error(status, message)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
+        return response

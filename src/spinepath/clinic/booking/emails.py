@@ -1,4 +1,8 @@
-"""Confirmation, reminder and waitlist e-mails, with an iCalendar (.ics) attachment in the clinic's zone."""
+"""Confirmation, cancellation, reminder and waiting-list e-mails, in the person's language.
+
+Times are written in the clinic's zone, and the .ics attachment carries them with the clinic's TZID
+(plus a VTIMEZONE), so a calendar anywhere shows the right moment.
+"""
 
 from __future__ import annotations
 
@@ -6,71 +10,140 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils import translation
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .models import Appointment
+from .models import Appointment, Clinic
 from .tokens import manage_token
+
+DATE_FORMAT = "l j F Y, H:i"
+
+
+def language_of(appointment: Appointment) -> str:
+    """The language the person used for their assessment (English when unknown)."""
+    if appointment.assessment is not None:
+        language = str(appointment.assessment.result.get("language") or "en")
+        if language in dict(settings.LANGUAGES):
+            return language
+    return "en"
 
 
 def ics_for(appointment: Appointment) -> bytes:
+    """An iCalendar file for the appointment; a cancelled one carries METHOD:CANCEL with the same UID."""
     clinic = appointment.clinician.clinic
+    cancelled = appointment.status == Appointment.Status.CANCELLED
     calendar = Calendar()
     calendar.add("prodid", "-//spinepath//booking//EN")
     calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
     event.add("uid", f"{appointment.public_id}@spinepath")
+    event.add("sequence", 1 if cancelled else 0)
     event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", appointment.start.astimezone(clinic.zone))
     event.add("dtend", appointment.end.astimezone(clinic.zone))
-    event.add("summary", f"{appointment.service.name} with {appointment.clinician.name}")
-    event.add("location", f"{clinic.name}, {clinic.address}".strip(", "))
-    event.add("description", f"Need to change it? Call {clinic.phone} or use your private link.")
-    if appointment.status == Appointment.Status.CANCELLED:
-        event.add("status", "CANCELLED")
+    event.add("summary", f"{appointment.service.name} - {appointment.clinician.name}")
+    event.add("location", ", ".join(part for part in (clinic.name, clinic.address) if part))
+    event.add("description", f"{clinic.name}: {clinic.phone}")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)
+    calendar.add_missing_timezones()
     ical: bytes = calendar.to_ical()
     return ical
 
 
-def _when(appointment: Appointment) -> str:
-    local = appointment.start.astimezone(appointment.clinician.clinic.zone)
-    return local.strftime("%A %d %B %Y at %H:%M ") + (local.tzname() or "")
+def when(moment: datetime, clinic: Clinic) -> str:
+    """'Tuesday 8 December 2026, 09:00 (Europe/London)', in the active language."""
+    return f"{date_format(moment.astimezone(clinic.zone), DATE_FORMAT)} ({clinic.time_zone})"
 
 
 def manage_url(appointment: Appointment) -> str:
     return f"{settings.SITE_URL}/booking/manage/{manage_token(str(appointment.public_id))}/"
 
 
-def send_confirmation(appointment: Appointment) -> None:
-    clinic = appointment.clinician.clinic
-    body = (
-        f"Hello {appointment.person_name},\n\n"
-        f"Your appointment is booked: {appointment.service.name} with {appointment.clinician.name}, "
-        f"{_when(appointment)}, at {clinic.name}.\n\n"
-        f"To cancel or change it, use your private link: {manage_url(appointment)}\n"
-        f"Or call the clinic on {clinic.phone}.\n\n"
-        "If your symptoms get worse before then, or you notice changes in your bladder, bowel or the "
-        "feeling between your legs, or your legs get weak, get emergency help at once.\n"
+def _safety_net() -> str:
+    return _(
+        "If your pain gets much worse before then, or your legs get weak or numb, or you have new problems "
+        "passing urine or controlling your bowels, or numbness between your legs, get emergency help at once."
     )
-    message = EmailMessage("Your spinepath appointment is booked", body, to=[appointment.email])
+
+
+def _send(appointment: Appointment, subject: str, body: str) -> None:
+    message = EmailMessage(subject, body, to=[appointment.email])
     message.attach("appointment.ics", ics_for(appointment), "text/calendar")
     message.send()
+
+
+def send_confirmation(appointment: Appointment) -> None:
+    clinic = appointment.clinician.clinic
+    with translation.override(language_of(appointment)):
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s,") % {"name": appointment.person_name},
+                _("Your appointment is booked: %(service)s with %(clinician)s, %(when)s, at %(clinic)s.")
+                % {
+                    "service": appointment.service.name,
+                    "clinician": appointment.clinician.name,
+                    "when": when(appointment.start, clinic),
+                    "clinic": clinic.name,
+                },
+                _("To cancel or change it, use your private link (keep it to yourself): %(url)s")
+                % {"url": manage_url(appointment)},
+                _("Or phone the clinic on %(phone)s.") % {"phone": clinic.phone},
+                _safety_net(),
+            ]
+        )
+        _send(appointment, _("Your appointment is booked"), body + "\n")
+
+
+def send_cancellation(appointment: Appointment) -> None:
+    clinic = appointment.clinician.clinic
+    with translation.override(language_of(appointment)):
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s,") % {"name": appointment.person_name},
+                _("Your appointment on %(when)s with %(clinician)s is cancelled.")
+                % {"when": when(appointment.start, clinic), "clinician": appointment.clinician.name},
+                _("If you did not mean to cancel, or you still need to be seen, phone %(phone)s.")
+                % {"phone": clinic.phone},
+            ]
+        )
+        _send(appointment, _("Your appointment is cancelled"), body + "\n")
 
 
 def send_reminder(appointment: Appointment) -> None:
-    body = (
-        f"Hello {appointment.person_name},\n\nA reminder of your appointment {_when(appointment)} "
-        f"with {appointment.clinician.name} at {appointment.clinician.clinic.name}.\n"
-        f"To cancel or change it: {manage_url(appointment)}\n"
-    )
-    message = EmailMessage("Reminder: your appointment tomorrow", body, to=[appointment.email])
-    message.attach("appointment.ics", ics_for(appointment), "text/calendar")
-    message.send()
+    clinic = appointment.clinician.clinic
+    with translation.override(language_of(appointment)):
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s,") % {"name": appointment.person_name},
+                _("A reminder of your appointment tomorrow: %(when)s with %(clinician)s at %(clinic)s.")
+                % {
+                    "when": when(appointment.start, clinic),
+                    "clinician": appointment.clinician.name,
+                    "clinic": clinic.name,
+                },
+                _("To cancel or change it: %(url)s") % {"url": manage_url(appointment)},
+                _safety_net(),
+            ]
+        )
+        _send(appointment, _("Reminder: your appointment tomorrow"), body + "\n")
 
 
-def send_waitlist_offer(*, email: str, name: str, clinic_name: str, when: str, url: str) -> None:
-    body = (
-        f"Hello {name},\n\nAn earlier appointment has become free at {clinic_name}: {when}.\n"
-        f"If you would like it, book it here before someone else does: {url}\n"
-    )
-    EmailMessage("An earlier appointment is free", body, to=[email]).send()
+def send_waitlist_offer(
+    *, email: str, name: str, clinic: Clinic, start: datetime, url: str, until: datetime, language: str
+) -> None:
+    with translation.override(language):
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s,") % {"name": name},
+                _("An earlier appointment has become free at %(clinic)s: %(when)s.")
+                % {"clinic": clinic.name, "when": when(start, clinic)},
+                _("We are keeping it for you until %(until)s. To book it, open this link: %(url)s")
+                % {"until": when(until, clinic), "url": url},
+                _("If you do not want it, do nothing: you stay on the waiting list for later times."),
+            ]
+        )
+        EmailMessage(_("An earlier appointment is free for you"), body + "\n", to=[email]).send()

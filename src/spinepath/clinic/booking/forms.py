@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
@@ -28,7 +29,7 @@ class ContactForm(forms.Form):
 
     def clean_date_of_birth(self) -> date:
         value: date = self.cleaned_data["date_of_birth"]
-        today = date.today()
+        today = timezone.localdate()
         if value >= today:
             raise forms.ValidationError(_("The date of birth must be in the past."))
         if value.year < today.year - 120:
@@ -50,3 +51,16 @@ class ContactForm(forms.Form):
                 _("Please give an e-mail address or a phone number so the clinic can reach you.")
             )
         return data
+
+
+class ClaimForm(ContactForm):
+    """Contact details for claiming a time offered from the waiting list (the time is fixed)."""
+
+    slot = None  # type: ignore[assignment]
+
+
+class WaitlistForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("We write to you here if an earlier time becomes free.")
+    )

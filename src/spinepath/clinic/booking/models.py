@@ -1,10 +1,10 @@
 """Clinics, clinicians, services, availability and appointments. Times are stored in UTC.
 
 Double booking is prevented by the database, not only by Python: a partial unique index on
-(clinician, start) for active appointments everywhere, and on PostgreSQL an exclusion constraint
-over (clinician, time range) so partial overlaps of different lengths are impossible too (see
-migration 0002). On SQLite every booking is written in an IMMEDIATE transaction that re-checks the
-overlap, so two writers cannot both pass the check.
+(clinician, start) for active appointments everywhere; on PostgreSQL an exclusion constraint over
+(clinician, time range) (migration 0002) and on SQLite a trigger (migration 0004), so partial overlaps
+of different lengths are refused by the database itself. On top of that every booking is written in
+one transaction (IMMEDIATE on SQLite) that re-checks every rule, including the buffers.
 """
 
 from __future__ import annotations
@@ -99,6 +99,10 @@ class WeeklyAvailability(models.Model):
     class Meta:
         verbose_name_plural = "weekly availability"
 
+    def __str__(self) -> str:
+        held = " (urgent only)" if self.urgent_only else ""
+        return f"{WEEKDAYS[self.weekday][1]} {self.start:%H:%M}-{self.end:%H:%M}{held}"
+
     def clean(self) -> None:
         if self.end <= self.start:
             raise ValidationError("The block must end after it starts.")
@@ -109,6 +113,13 @@ class Break(models.Model):
     weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
     start = models.TimeField()
     end = models.TimeField()
+
+    def __str__(self) -> str:
+        return f"Break {WEEKDAYS[self.weekday][1]} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def clean(self) -> None:
+        if self.end <= self.start:
+            raise ValidationError("The break must end after it starts.")
 
 
 class AvailabilityException(models.Model):
@@ -121,6 +132,14 @@ class AvailabilityException(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     reason = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        who = self.clinician.name if self.clinician else "whole clinic"
+        return f"{who}: {self.start_date} to {self.end_date} {self.reason}".strip()
+
+    def clean(self) -> None:
+        if self.end_date < self.start_date:
+            raise ValidationError("The last day cannot be before the first day.")
 
 
 class Appointment(models.Model):
@@ -187,11 +206,18 @@ class WaitlistEntry(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
     offered_clinician = models.ForeignKey(Clinician, on_delete=models.SET_NULL, null=True, blank=True)
     offered_start = models.DateTimeField(null=True, blank=True)
+    offered_end = models.DateTimeField(null=True, blank=True)
+    offered_until = models.DateTimeField(
+        null=True, blank=True, help_text="The offered slot is held for this person until then."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
         verbose_name_plural = "waitlist entries"
+
+    def __str__(self) -> str:
+        return f"Waitlist entry {self.public_id} ({self.status})"
 
 
 class CallbackFlag(models.Model):
@@ -204,3 +230,6 @@ class CallbackFlag(models.Model):
     reason = models.CharField(max_length=300)
     resolved = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Callback for {self.assessment_id} ({'resolved' if self.resolved else 'open'})"

@@ -7,19 +7,31 @@ ambiguous ones (the autumn hour) are taken once, at their first occurrence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from spinepath.engine import get_knowledge
 
-from .models import Appointment, AvailabilityException, Break, Clinic, Clinician, Service, WeeklyAvailability
+from .models import (
+    Appointment,
+    AvailabilityException,
+    Break,
+    Clinic,
+    Clinician,
+    Service,
+    WaitlistEntry,
+    WeeklyAvailability,
+)
 
 BOOKABLE_ROLES = ("spine_surgeon", "spine_physician", "physiotherapist", "pain_specialist")
 WINDOW_HOURS = {"urgent": 48, "soon": 14 * 24}  # routine and self-care use the clinic's booking window
+MAX_OFFERED = 60  # enough choice for a page; the rest stay bookable through the API
 
 
 @dataclass(frozen=True)
@@ -66,8 +78,18 @@ def available_slots(
     urgent: bool,
     now: datetime,
     clinician: Clinician | None = None,
+    ignore_bookings: bool = False,
+    held_for: int | None = None,
 ) -> list[Slot]:
-    """Free slots for `service` starting in [start, end) (UTC), earliest first."""
+    """Free slots for `service` starting in [start, end) (UTC), earliest first.
+
+    Slots come from the clinicians' weekly rota in the clinic's zone, minus breaks, leave and holidays,
+    minus existing appointments and their buffers, and never sooner than the minimum notice or later
+    than the booking window. Capacity held back for urgent cases is included only when `urgent`.
+    A freed time offered to someone on the waiting list is held for them (`held_for` is the assessment
+    record that may still book it). `ignore_bookings` answers "is this a time we offer at all?" (to tell a
+    taken slot from a bad one).
+    """
     zone = clinic.zone
     earliest = max(start, now + timedelta(hours=clinic.min_notice_hours))
     latest = min(end, now + timedelta(days=clinic.booking_window_days))
@@ -93,18 +115,22 @@ def available_slots(
             .filter(Q(clinician=person) | Q(clinician__isnull=True))
             .values_list("start_date", "end_date")
         )
-        busy = [
-            (
-                a.start - timedelta(minutes=a.service.buffer_minutes),
-                a.end + timedelta(minutes=a.service.buffer_minutes),
-            )
-            for a in Appointment.objects.filter(
-                clinician=person,
-                status=Appointment.Status.BOOKED,
-                start__lt=latest + step,
-                end__gt=earliest - step,
-            ).select_related("service")
-        ]
+        # Each appointment keeps its service's buffer free after it; a new slot keeps its own.
+        busy = (
+            []
+            if ignore_bookings
+            else [
+                (a.start, a.end + timedelta(minutes=a.service.buffer_minutes))
+                for a in Appointment.objects.filter(
+                    clinician=person,
+                    status=Appointment.Status.BOOKED,
+                    start__lt=latest + step,
+                    end__gt=earliest - timedelta(days=1),  # generous: a long buffer may reach into the range
+                ).select_related("service")
+            ]
+        )
+        if not ignore_bookings:
+            busy.extend(_held(person, earliest, latest, now, held_for))
         day = first_day
         while day <= last_day:
             if not any(a <= day <= b for a, b in away):
@@ -117,6 +143,21 @@ def available_slots(
             day += timedelta(days=1)
     slots.sort(key=lambda s: (s.start, s.clinician_id))
     return slots
+
+
+def _held(
+    person: Clinician, earliest: datetime, latest: datetime, now: datetime, held_for: int | None
+) -> list[tuple[datetime, datetime]]:
+    holds = WaitlistEntry.objects.filter(
+        offered_clinician=person,
+        status=WaitlistEntry.Status.OFFERED,
+        offered_until__gt=now,
+        offered_start__lt=latest + timedelta(days=1),
+        offered_end__gt=earliest - timedelta(days=1),
+    )
+    if held_for is not None:
+        holds = holds.exclude(assessment_id=held_for)
+    return [(h.offered_start, h.offered_end) for h in holds if h.offered_start and h.offered_end]
 
 
 def _block_slots(
@@ -154,7 +195,7 @@ def _block_slots(
                 earliest <= start_utc
                 and start_utc < latest
                 and not _overlaps(local_start, local_start + length, day_breaks)
-                and not _overlaps(start_utc, end_utc, busy)
+                and not _overlaps(start_utc, end_utc + (step - length), busy)
             ):
                 found.append(Slot(person.pk, person.name, start_utc, end_utc, block.urgent_only))
         cursor = cursor.replace(tzinfo=None) + step
@@ -177,46 +218,81 @@ def service_for(clinic: Clinic, role: str) -> Service | None:
     )
 
 
-def offer_for(*, clinic: Clinic, result: dict[str, Any], now: datetime, language: str = "en") -> Offer:
-    """What to offer for a stored assessment: never trusts anything but the stored result."""
+def policy_for(*, clinic: Clinic, result: dict[str, Any], now: datetime, language: str = "en") -> Offer:
+    """The rules an assessment's result sets for booking (level, clinician role, service, latest start),
+    without computing slots: cheap enough to re-check inside the booking's write transaction.
+
+    Reads only the stored result: never anything the person's browser sent.
+    """
     level = result["triage"]["level"]
-    recommended = result["next_step"]["clinician"]
+    next_step = result.get("next_step") or {}
+    recommended = next_step.get("clinician") or ""
+    why = next_step.get("why") or ""
     if level == "emergency":
-        return Offer(level, None, "", None, emergency=True, why=result["next_step"]["why"])
+        return Offer(level, None, "", None, emergency=True, why=why)
     role = (
         recommended
         if recommended in BOOKABLE_ROLES
         else ("physiotherapist" if level == "self_care" else "spine_physician")
     )
-    why = result["next_step"]["why"]
     if role != recommended:
-        why = (
-            f"{why} The recommended clinician ({clinician_name(recommended, language)}) is not booked here, "
-            f"so we offer a {clinician_name(role, language).lower()}, who can refer you on."
-        ).strip()
+        with translation.override(language):
+            why = " ".join(
+                part
+                for part in (
+                    why,
+                    _(
+                        "The clinician recommended for you (%(recommended)s) does not see people here, so we "
+                        "offer a %(offered)s, who can assess you and refer you on if needed."
+                    )
+                    % {
+                        "recommended": clinician_name(recommended, language) if recommended else "-",
+                        "offered": clinician_name(role, language).lower(),
+                    },
+                )
+                if part
+            )
     service = service_for(clinic, role)
     hours = WINDOW_HOURS.get(level, clinic.booking_window_days * 24)
-    window_end = now + timedelta(hours=hours)
-    if service is None:
-        return Offer(
-            level,
-            role,
-            clinician_name(role, language),
-            None,
-            phone_instead=True,
-            why=why,
-            window_end=window_end,
-        )
-    slots = available_slots(
-        clinic=clinic, service=service, start=now, end=window_end, urgent=level == "urgent", now=now
-    )
+    window_end = min(now + timedelta(hours=hours), now + timedelta(days=clinic.booking_window_days))
     return Offer(
         level,
         role,
         clinician_name(role, language),
         service,
-        slots=slots[:60],
-        phone_instead=level == "urgent" and not slots,
+        phone_instead=service is None,
         why=why,
         window_end=window_end,
+    )
+
+
+def offer_for(
+    *,
+    clinic: Clinic,
+    result: dict[str, Any],
+    now: datetime,
+    language: str = "en",
+    held_for: int | None = None,
+) -> Offer:
+    """What to offer for a stored assessment: the policy plus the free slots within its window.
+
+    `urgent` offers slots within 48 hours, including the capacity held back for urgent cases; when none
+    is free, `phone_instead` is set (the caller tells the person to phone and flags the case).
+    """
+    policy = policy_for(clinic=clinic, result=result, now=now, language=language)
+    if policy.emergency or policy.service is None or policy.window_end is None:
+        return policy
+    slots = available_slots(
+        clinic=clinic,
+        service=policy.service,
+        start=now,
+        end=policy.window_end,
+        urgent=policy.level == "urgent",
+        now=now,
+        held_for=held_for,
+    )
+    return replace(
+        policy,
+        slots=slots[:MAX_OFFERED],
+        phone_instead=policy.level == "urgent" and not slots,
     )

@@ -4,19 +4,26 @@ person saw earlier is never trusted.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from spinepath.clinic.intake.models import AssessmentRecord
 
-from . import emails
-from .models import Appointment, CallbackFlag, Clinic, Clinician, Service, WaitlistEntry
-from .selectors import available_slots, offer_for
-from .tasks import send_appointment_reminder
+from .models import Appointment, CallbackFlag, Clinic, Clinician, Service
+from .selectors import Slot, available_slots, policy_for
+from .tasks import (
+    send_appointment_confirmation,
+    send_appointment_reminder,
+    send_cancellation_now,
+    send_confirmation_now,
+)
 
+logger = logging.getLogger(__name__)
 REMINDER_BEFORE = timedelta(hours=24)
 
 
@@ -31,11 +38,21 @@ class BookingError(Exception):
 
 
 class SlotTaken(BookingError):
+    """Someone else has the time (or its buffer) now: pick another. HTTP 409."""
+
     status = 409
 
 
 class RuleViolation(BookingError):
+    """The request breaks a booking rule (urgency, clinician type, notice, window, rota). HTTP 400."""
+
     status = 400
+
+
+class IdempotencyConflict(BookingError):
+    """The idempotency key was already used for a different booking. HTTP 409."""
+
+    status = 409
 
 
 @dataclass(frozen=True)
@@ -55,81 +72,147 @@ def book_appointment(
     person: Person,
     idempotency_key: str,
     now: datetime | None = None,
+    service: Service | None = None,
 ) -> Appointment:
     """Book one slot for the person behind `record`, or raise SlotTaken / RuleViolation.
 
-    A retried request with the same idempotency key returns the appointment it already made.
+    Every rule is checked again here, inside the write transaction, against the stored assessment and
+    the database as it is now. A retried request with the same idempotency key returns the appointment
+    it already made; the same key for a different person or time raises IdempotencyConflict.
     """
     now = now or timezone.now()
-    existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
+    if start.tzinfo is None:
+        raise RuleViolation(_("Please pick a time from the list."))
+    replay = _replay(idempotency_key, record, clinician_id, start)
+    if replay is not None:
+        return replay
     try:
-        with transaction.atomic():  # IMMEDIATE on SQLite: one writer at a time, so check-then-insert is safe
-            offer = offer_for(clinic=clinic, result=record.result, now=now)
-            if offer.emergency:
-                raise RuleViolation("This is an emergency: do not book. Go to an emergency department now.")
-            if offer.service is None or offer.role is None:
-                raise RuleViolation(
-                    "This clinic cannot book the clinician you need. Please phone the clinic."
-                )
-            clinician = Clinician.objects.filter(pk=clinician_id, clinic=clinic, active=True).first()
-            if clinician is None or clinician.role != offer.role:
-                raise RuleViolation(
-                    "That clinician is not the right one for your result. Please pick a slot from the list."
-                )
-            candidates = available_slots(
+        # IMMEDIATE on SQLite: one writer at a time, so the re-check and the insert cannot interleave with
+        # another booking. On PostgreSQL the exclusion constraint is the final word.
+        with transaction.atomic():
+            replay = _replay(idempotency_key, record, clinician_id, start)
+            if replay is not None:
+                return replay
+            appointment = _book_checked(
                 clinic=clinic,
-                service=offer.service,
+                record=record,
+                clinician_id=clinician_id,
                 start=start,
-                end=start + timedelta(minutes=1),
-                urgent=offer.level == "urgent",
-                now=now,
-                clinician=clinician,
-            )
-            if not any(slot.start == start for slot in candidates):
-                if offer.window_end and start > offer.window_end:
-                    raise RuleViolation(
-                        "That time is later than your result allows. Please pick an earlier slot."
-                    )
-                raise SlotTaken(
-                    "Sorry, that time has just been taken or is no longer available. Please pick another."
-                )
-            slot = next(slot for slot in candidates if slot.start == start)
-            appointment = Appointment.objects.create(
-                clinician=clinician,
-                service=offer.service,
-                start=slot.start,
-                end=slot.end,
-                urgency=offer.level,
-                urgent_slot=slot.urgent_slot,
-                person_name=person.name,
-                date_of_birth=person.date_of_birth,
-                email=person.email,
-                phone=person.phone,
-                assessment=record,
+                person=person,
                 idempotency_key=idempotency_key,
+                now=now,
+                service=service,
             )
-            transaction.on_commit(lambda: _after_booking(appointment.pk, now))
+            # The reminder is queued in the same transaction: it exists if and only if the booking does.
+            remind_at = appointment.start - REMINDER_BEFORE
+            if appointment.email and remind_at > now:  # never a reminder at booking time
+                send_appointment_reminder.using(run_after=remind_at).enqueue(appointment.pk)
+            transaction.on_commit(lambda: _confirm(appointment.pk))
     except IntegrityError as error:
-        again = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+        again = _replay(idempotency_key, record, clinician_id, start)
         if again is not None:  # a concurrent retry of the same request won
             return again
-        # The database's own guard (unique start or, on PostgreSQL, the no-overlap constraint).
-        raise SlotTaken("Sorry, that time has just been taken. Please pick another.") from error
+        # The database's own guard: the unique start, or the no-overlap constraint (PostgreSQL) / trigger
+        # (SQLite).
+        raise SlotTaken(_("Sorry, that time has just been taken. Please pick another.")) from error
     return appointment
 
 
-def _after_booking(appointment_id: int, now: datetime) -> None:
-    appointment = Appointment.objects.select_related("clinician__clinic", "service").get(pk=appointment_id)
-    if appointment.email:
-        emails.send_confirmation(appointment)
-    remind_at = appointment.start - REMINDER_BEFORE
-    if remind_at > now:  # never a reminder at booking time
-        send_appointment_reminder.using(run_after=remind_at).enqueue(appointment.pk)
+def _replay(key: str, record: AssessmentRecord, clinician_id: int, start: datetime) -> Appointment | None:
+    existing = Appointment.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    if (
+        existing.assessment_id != record.pk
+        or existing.clinician_id != clinician_id
+        or existing.start != start
+    ):
+        raise IdempotencyConflict(
+            _("This request was already used for a different booking. Please reload the page and try again.")
+        )
+    return existing
+
+
+def _book_checked(
+    *,
+    clinic: Clinic,
+    record: AssessmentRecord,
+    clinician_id: int,
+    start: datetime,
+    person: Person,
+    idempotency_key: str,
+    now: datetime,
+    service: Service | None,
+) -> Appointment:
+    policy = policy_for(clinic=clinic, result=record.result, now=now)
+    if policy.emergency:
+        raise RuleViolation(
+            _("Your answers mean you need help today: do not book. Go to an emergency department now.")
+        )
+    if policy.service is None or policy.role is None or policy.window_end is None:
+        raise RuleViolation(
+            _("This clinic cannot book the clinician you need online. Please phone the clinic.")
+        )
+    if service is None:
+        service = policy.service
+    elif service.clinic_id != clinic.pk or service.role != policy.role:
+        raise RuleViolation(_("That service is not the right one for your result."))
+    clinician = Clinician.objects.filter(pk=clinician_id, clinic=clinic, active=True).first()
+    if clinician is None or clinician.role != policy.role:
+        raise RuleViolation(
+            _("That clinician is not the right one for your result. Please pick a time from the list.")
+        )
+    if start < now + timedelta(hours=clinic.min_notice_hours):
+        raise RuleViolation(_("That time is too soon to book online. Please pick a later time."))
+    if start > policy.window_end:
+        raise RuleViolation(_("That time is later than your result allows. Please pick an earlier time."))
+
+    def slot_at(*, ignore_bookings: bool) -> Slot | None:
+        candidates = available_slots(
+            clinic=clinic,
+            service=service,
+            start=start,
+            end=start + timedelta(minutes=1),
+            urgent=policy.level == "urgent",
+            now=now,
+            clinician=clinician,
+            ignore_bookings=ignore_bookings,
+            held_for=record.pk,
+        )
+        return next((candidate for candidate in candidates if candidate.start == start), None)
+
+    slot = slot_at(ignore_bookings=False)
+    if slot is None:
+        if slot_at(ignore_bookings=True) is not None:
+            raise SlotTaken(_("Sorry, that time has just been taken. Please pick another."))
+        raise RuleViolation(_("That time is not one we can offer you. Please pick a time from the list."))
+    return Appointment.objects.create(
+        clinician=clinician,
+        service=service,
+        start=slot.start,
+        end=slot.end,
+        urgency=policy.level,
+        urgent_slot=slot.urgent_slot,
+        person_name=person.name,
+        date_of_birth=person.date_of_birth,
+        email=person.email,
+        phone=person.phone,
+        assessment=record,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _confirm(appointment_id: int) -> None:
+    """Send the confirmation now; if the mail server is down, the worker retries it later."""
+    try:
+        send_confirmation_now(appointment_id)
+    except Exception:  # the booking stands whatever the mail server does
+        logger.warning("confirmation e-mail failed; queued for the worker", exc_info=True)
+        send_appointment_confirmation.enqueue(appointment_id)
 
 
 def cancel_appointment(*, appointment: Appointment, now: datetime | None = None) -> Appointment:
+    """Cancel (harmless if already cancelled); the freed time is then offered to the waiting list."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -138,8 +221,18 @@ def cancel_appointment(*, appointment: Appointment, now: datetime | None = None)
         locked.status = Appointment.Status.CANCELLED
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at"])
-        transaction.on_commit(lambda: offer_to_waitlist(appointment_id=locked.pk, now=now))
+        transaction.on_commit(lambda: _after_cancel(locked.pk, now))
     return locked
+
+
+def _after_cancel(appointment_id: int, now: datetime) -> None:
+    from .waitlist import offer_freed_slot  # the waiting list books through this module
+
+    try:
+        send_cancellation_now(appointment_id)
+    except Exception:  # the cancellation stands whatever the mail server does
+        logger.warning("cancellation e-mail failed", exc_info=True)
+    offer_freed_slot(appointment_id=appointment_id, now=now)
 
 
 def reschedule_appointment(
@@ -150,12 +243,27 @@ def reschedule_appointment(
     idempotency_key: str,
     now: datetime | None = None,
 ) -> Appointment:
-    """Move a booking: the new one is made and the old one cancelled in one transaction."""
+    """Move a booking: the new one is made and the old one cancelled in one transaction, or neither.
+
+    The old appointment is cancelled first inside the transaction, so the person may move to a time that
+    overlaps their own current one. Every rule is checked again for the new time. An appointment that is
+    already cancelled cannot be moved (RuleViolation), except that a retry with the idempotency key of the
+    move that cancelled it returns that move's appointment.
+    """
     if appointment.assessment is None:
-        raise RuleViolation("This appointment cannot be moved online. Please phone the clinic.")
+        raise RuleViolation(_("This appointment cannot be moved online. Please phone the clinic."))
     person = Person(appointment.person_name, appointment.date_of_birth, appointment.email, appointment.phone)
     with transaction.atomic():
-        cancel_appointment(appointment=appointment, now=now)
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        # Without this, two tabs moving the same appointment (each with its own key) would both book.
+        if (
+            current.status != Appointment.Status.BOOKED
+            and not Appointment.objects.filter(idempotency_key=idempotency_key).exists()
+        ):
+            raise RuleViolation(
+                _("This appointment is cancelled, so it cannot be moved. Please book a new time.")
+            )
+        cancel_appointment(appointment=current, now=now)
         return book_appointment(
             clinic=appointment.clinician.clinic,
             record=appointment.assessment,
@@ -168,76 +276,29 @@ def reschedule_appointment(
 
 
 def flag_for_callback(*, clinic: Clinic, record: AssessmentRecord, reason: str) -> CallbackFlag:
-    flag, _ = CallbackFlag.objects.get_or_create(
+    """Mark an urgent case with no free urgent slot, so staff phone the person (once per open case)."""
+    flag, _created = CallbackFlag.objects.get_or_create(
         assessment=record, clinic=clinic, resolved=False, defaults={"reason": reason}
     )
     return flag
 
 
-def join_waitlist(*, clinic: Clinic, record: AssessmentRecord, name: str, email: str) -> WaitlistEntry:
-    offer = offer_for(clinic=clinic, result=record.result, now=timezone.now())
-    if offer.role is None:
-        raise RuleViolation("This result cannot join the waiting list.")
-    return WaitlistEntry.objects.create(
-        clinic=clinic, role=offer.role, urgency=offer.level, person_name=name, email=email, assessment=record
-    )
-
-
-def offer_to_waitlist(*, appointment_id: int, now: datetime) -> WaitlistEntry | None:
-    """Offer a freed slot to the first person waiting for the same kind of clinician and urgency."""
-    freed = Appointment.objects.select_related("clinician__clinic").get(pk=appointment_id)
-    if freed.start <= now:
-        return None
-    with transaction.atomic():
-        entry = (
-            WaitlistEntry.objects.select_for_update()
-            .filter(
-                clinic=freed.clinician.clinic,
-                role=freed.clinician.role,
-                urgency=freed.urgency,
-                status=WaitlistEntry.Status.WAITING,
-            )
-            .order_by("created_at")
-            .first()
-        )
-        if entry is None:
-            return None
-        entry.status = WaitlistEntry.Status.OFFERED
-        entry.offered_clinician = freed.clinician
-        entry.offered_start = freed.start
-        entry.save(update_fields=["status", "offered_clinician", "offered_start"])
-    from django.conf import settings
-
-    token = entry.assessment.interview.token if entry.assessment else ""
-    local = freed.start.astimezone(freed.clinician.clinic.zone)
-    emails.send_waitlist_offer(
-        email=entry.email,
-        name=entry.person_name,
-        clinic_name=freed.clinician.clinic.name,
-        when=local.strftime("%A %d %B at %H:%M"),
-        url=f"{settings.SITE_URL}/booking/{token}/",
-    )
-    return entry
-
-
 def default_clinic() -> Clinic:
     clinic = Clinic.objects.order_by("pk").first()
     if clinic is None:
-        raise RuleViolation("No clinic is set up yet.")
+        raise RuleViolation(_("No clinic is set up yet."))
     return clinic
 
 
 __all__ = [
     "BookingError",
+    "IdempotencyConflict",
     "Person",
     "RuleViolation",
-    "Service",
     "SlotTaken",
     "book_appointment",
     "cancel_appointment",
     "default_clinic",
     "flag_for_callback",
-    "join_waitlist",
-    "offer_to_waitlist",
     "reschedule_appointment",
 ]

@@ -1,4 +1,8 @@
-"""Background jobs, run by the database-backed worker (`manage.py db_worker`)."""
+"""Background jobs, run by the database-backed worker (`manage.py db_worker`), and the e-mails they send.
+
+Jobs live in the database (django-tasks with the django_tasks_db backend), so they survive restarts; a
+job is queued in the same transaction as the change that needs it.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,48 @@ from . import emails
 from .models import Appointment
 
 
+def _appointment(appointment_id: int) -> Appointment:
+    return Appointment.objects.select_related("clinician__clinic", "service", "assessment").get(
+        pk=appointment_id
+    )
+
+
+def send_confirmation_now(appointment_id: int) -> bool:
+    """Send the booking confirmation (with its .ics) if the appointment still stands and has an e-mail."""
+    appointment = _appointment(appointment_id)
+    if appointment.status != Appointment.Status.BOOKED or not appointment.email:
+        return False
+    emails.send_confirmation(appointment)
+    return True
+
+
+def send_cancellation_now(appointment_id: int) -> bool:
+    """Tell the person the appointment is cancelled; the .ics removes it from their calendar."""
+    appointment = _appointment(appointment_id)
+    if appointment.status != Appointment.Status.CANCELLED or not appointment.email:
+        return False
+    emails.send_cancellation(appointment)
+    return True
+
+
+@task()
+def send_appointment_confirmation(appointment_id: int) -> str:
+    """Retry a confirmation the web request could not send (the mail server was down)."""
+    return "sent" if send_confirmation_now(appointment_id) else "not needed"
+
+
 @task()
 def send_appointment_reminder(appointment_id: int) -> str:
     """Send the 24-hour reminder at most once: skipped if cancelled or already sent (safe to retry).
 
-    The "sent" mark is committed before the e-mail goes out, so a crash can never cause a second
-    reminder; if the mail server refuses, the mark is cleared so the worker's retry can send it.
+    The "sent" mark is committed before the e-mail goes out, so a crash or a second worker can never
+    cause a second reminder; if the mail server refuses, the mark is cleared so a retry can send it.
     """
     with transaction.atomic():
+        # of=("self",): the assessment is a nullable (outer) join, which PostgreSQL cannot lock.
         appointment = (
-            Appointment.objects.select_for_update()
-            .select_related("clinician__clinic", "service")
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("clinician__clinic", "service", "assessment")
             .get(pk=appointment_id)
         )
         if appointment.status != Appointment.Status.BOOKED:
@@ -37,3 +72,12 @@ def send_appointment_reminder(appointment_id: int) -> str:
         Appointment.objects.filter(pk=appointment_id).update(reminder_sent_at=None)
         raise
     return "sent"
+
+
+@task()
+def expire_waitlist_offer(entry_id: int, passed_over: list[int] | None = None) -> str:
+    """When a held waiting-list offer runs out unclaimed, offer the time to the next person waiting who
+    has not been offered it yet (`passed_over`: the entries this time was already offered to)."""
+    from .waitlist import pass_offer_on
+
+    return pass_offer_on(entry_id=entry_id, now=timezone.now(), passed_over=tuple(passed_over or ()))

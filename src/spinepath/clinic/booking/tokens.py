@@ -18,3 +18,19 @@ def read_manage_token(token: str) -> str | None:
         return signing.TimestampSigner(salt=SALT).unsign(token, max_age=MAX_AGE_SECONDS)
     except signing.BadSignature:  # includes SignatureExpired
         return None
+
+
+CLAIM_SALT = "spinepath.booking.waitlist-claim"
+
+
+def claim_token(public_id: str) -> str:
+    """The waiting-list claim link's token; it is only honoured while the offer is held (checked on use)."""
+    return signing.TimestampSigner(salt=CLAIM_SALT).sign(str(public_id))
+
+
+def read_claim_token(token: str, *, max_age_seconds: int) -> str | None:
+    """The waiting-list entry's public id, or None when the token is forged, altered or too old."""
+    try:
+        return signing.TimestampSigner(salt=CLAIM_SALT).unsign(token, max_age=max_age_seconds)
+    except signing.BadSignature:
+        return None

@@ -1,26 +1,33 @@
-"""Booking pages: the offer for a result, booking, and the private manage link. Views stay thin."""
+"""Booking pages: the offer for a result, booking, the private manage link and the waiting list.
+
+Views stay thin: parse, call one service, render. Every rule lives in services / waitlist and is checked
+again there; a broken rule or a taken time becomes a 400 / 409 page with a message, never a 500.
+"""
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from spinepath.clinic.intake.models import Interview
+from spinepath.clinic.intake.models import AssessmentRecord, Interview
 from spinepath.clinic.intake.services import record_assessment
 
-from . import services
-from .forms import ContactForm
-from .models import Appointment, Clinic
-from .selectors import Offer, Slot, offer_for
-from .tokens import manage_token, read_manage_token
+from . import services, waitlist
+from .forms import ClaimForm, ContactForm, WaitlistForm
+from .models import Appointment, Clinic, WaitlistEntry
+from .selectors import Slot, offer_for
+from .tokens import manage_token, read_claim_token, read_manage_token
 
 
 def _slot_value(slot: Slot) -> str:
@@ -33,16 +40,17 @@ def _parse_slot(value: str) -> tuple[int, datetime] | None:
         moment = datetime.fromisoformat(start)
     except ValueError:
         return None
-    if moment.tzinfo is None or not clinician.isdigit():
+    if moment.tzinfo is None or not clinician.isdigit() or len(clinician) > 12:
         return None
     return int(clinician), moment
 
 
-def _days(offer: Offer, clinic: Clinic) -> OrderedDict[str, list[dict[str, Any]]]:
-    days: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
-    for slot in offer.slots:
+def _days(slots: list[Slot], clinic: Clinic) -> dict[str, list[dict[str, Any]]]:
+    """Slots grouped by local day, labelled in the page's language and the clinic's zone."""
+    days: dict[str, list[dict[str, Any]]] = {}
+    for slot in slots:
         local = slot.start.astimezone(clinic.zone)
-        days.setdefault(local.strftime("%A %d %B"), []).append(
+        days.setdefault(date_format(local, "l j F"), []).append(
             {
                 "value": _slot_value(slot),
                 "time": local.strftime("%H:%M"),
@@ -53,12 +61,31 @@ def _days(offer: Offer, clinic: Clinic) -> OrderedDict[str, list[dict[str, Any]]
     return days
 
 
+def _language() -> str:
+    return (translation.get_language() or "en")[:2]
+
+
+def _interview_and_record(token: str) -> tuple[Interview, AssessmentRecord | None]:
+    interview = get_object_or_404(Interview, token=token)
+    if interview.status != Interview.Status.COMPLETED:
+        return interview, None  # no result yet: nothing to book from
+    return interview, record_assessment(interview=interview, language=interview.language)
+
+
 def _render_offer(
-    request: HttpRequest, interview: Interview, form: ContactForm, status: int = 200, error: str = ""
+    request: HttpRequest,
+    interview: Interview,
+    record: AssessmentRecord,
+    form: ContactForm,
+    *,
+    status: int = 200,
+    error: str = "",
+    waitlist_form: WaitlistForm | None = None,
 ) -> HttpResponse:
     clinic = services.default_clinic()
-    record = record_assessment(interview=interview, language=interview.language)
-    offer = offer_for(clinic=clinic, result=record.result, now=timezone.now())
+    offer = offer_for(
+        clinic=clinic, result=record.result, now=timezone.now(), language=_language(), held_for=record.pk
+    )
     if offer.phone_instead and offer.level == "urgent":
         services.flag_for_callback(
             clinic=clinic, record=record, reason="Urgent result and no urgent slot free"
@@ -67,27 +94,30 @@ def _render_offer(
         "interview": interview,
         "clinic": clinic,
         "offer": offer,
-        "days": _days(offer, clinic),
+        "days": _days(offer.slots, clinic),
         "form": form,
+        "waitlist_form": waitlist_form or WaitlistForm(),
         "error": error,
     }
     return render(request, "booking/offer.html", context, status=status)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def offer(request: HttpRequest, token: str) -> HttpResponse:
-    interview = get_object_or_404(Interview, token=token)
+    interview, record = _interview_and_record(token)
+    if record is None:
+        return redirect("intake:result", token=interview.token)
     if request.method == "GET":
-        form = ContactForm(initial={"idempotency_key": uuid.uuid4().hex})
-        return _render_offer(request, interview, form)
+        initial = {"idempotency_key": uuid.uuid4().hex, "slot": request.GET.get("slot", "")}
+        return _render_offer(request, interview, record, ContactForm(initial=initial))
     form = ContactForm(request.POST)
     if not form.is_valid():
-        return _render_offer(request, interview, form, status=400)
+        return _render_offer(request, interview, record, form, status=400)
     slot = _parse_slot(form.cleaned_data["slot"])
     if slot is None:
-        form.add_error(None, _("Please choose a time from the list."))
-        return _render_offer(request, interview, form, status=400)
-    record = record_assessment(interview=interview, language=interview.language)
+        form.add_error("slot", _("Please choose a time from the list."))
+        return _render_offer(request, interview, record, form, status=400)
     data = form.cleaned_data
     try:
         appointment = services.book_appointment(
@@ -100,8 +130,46 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
         )
     except services.BookingError as error:
         fresh = ContactForm(initial={**data, "slot": "", "idempotency_key": uuid.uuid4().hex})
-        return _render_offer(request, interview, fresh, status=error.status, error=error.message)
+        return _render_offer(request, interview, record, fresh, status=error.status, error=error.message)
     return redirect("booking:manage", signed=manage_token(str(appointment.public_id)))
+
+
+@never_cache
+@require_http_methods(["POST"])
+def join_waitlist(request: HttpRequest, token: str) -> HttpResponse:
+    interview, record = _interview_and_record(token)
+    if record is None:
+        return redirect("intake:result", token=interview.token)
+    form = WaitlistForm(request.POST)
+    blank = ContactForm(initial={"idempotency_key": uuid.uuid4().hex})
+    if not form.is_valid():
+        return _render_offer(request, interview, record, blank, status=400, waitlist_form=form)
+    try:
+        entry = waitlist.join_waitlist(
+            clinic=services.default_clinic(),
+            record=record,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+        )
+    except services.BookingError as error:
+        return _render_offer(request, interview, record, blank, status=error.status, error=error.message)
+    return render(request, "booking/waitlist_joined.html", {"entry": entry, "interview": interview})
+
+
+def _private_link(
+    view: Callable[[HttpRequest, str], HttpResponse],
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A forged, altered or expired private link gets a page that says so (404), not a bare 'Not Found'."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, signed: str) -> HttpResponse:
+        try:
+            return view(request, signed)
+        except Http404:
+            clinic = Clinic.objects.order_by("pk").first()
+            return render(request, "booking/bad_link.html", {"clinic": clinic}, status=404)
+
+    return wrapped
 
 
 def _appointment(signed: str) -> Appointment:
@@ -109,32 +177,48 @@ def _appointment(signed: str) -> Appointment:
     if public_id is None:
         raise Http404("This link is not valid or has expired.")
     return get_object_or_404(
-        Appointment.objects.select_related("clinician__clinic", "service"), public_id=public_id
+        Appointment.objects.select_related("clinician__clinic", "service", "assessment__interview"),
+        public_id=public_id,
     )
 
 
-@require_http_methods(["GET"])
-def manage(request: HttpRequest, signed: str) -> HttpResponse:
-    appointment = _appointment(signed)
+def _render_manage(
+    request: HttpRequest, appointment: Appointment, signed: str, *, status: int = 200, error: str = ""
+) -> HttpResponse:
     clinic = appointment.clinician.clinic
-    offer = None
+    days: dict[str, list[dict[str, Any]]] = {}
     if appointment.status == Appointment.Status.BOOKED and appointment.assessment is not None:
-        offer = offer_for(clinic=clinic, result=appointment.assessment.result, now=timezone.now())
-    return render(
-        request,
-        "booking/manage.html",
-        {
-            "appointment": appointment,
-            "clinic": clinic,
-            "local_start": appointment.start.astimezone(clinic.zone),
-            "signed": signed,
-            "days": _days(offer, clinic) if offer else {},
-            "key": uuid.uuid4().hex,
-        },
-    )
+        offer = offer_for(
+            clinic=clinic,
+            result=appointment.assessment.result,
+            now=timezone.now(),
+            language=_language(),
+            held_for=appointment.assessment_id,
+        )
+        days = _days(offer.slots, clinic)
+    rebook_token = appointment.assessment.interview.token if appointment.assessment else None
+    context = {
+        "appointment": appointment,
+        "clinic": clinic,
+        "local_start": appointment.start.astimezone(clinic.zone),
+        "signed": signed,
+        "days": days,
+        "key": uuid.uuid4().hex,
+        "error": error,
+        "rebook_token": rebook_token,
+    }
+    return render(request, "booking/manage.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+@_private_link
+def manage(request: HttpRequest, signed: str) -> HttpResponse:
+    return _render_manage(request, _appointment(signed), signed)
 
 
 @require_http_methods(["POST"])
+@_private_link
 def cancel(request: HttpRequest, signed: str) -> HttpResponse:
     appointment = _appointment(signed)
     services.cancel_appointment(appointment=appointment)
@@ -142,16 +226,61 @@ def cancel(request: HttpRequest, signed: str) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
+@_private_link
 def reschedule(request: HttpRequest, signed: str) -> HttpResponse:
     appointment = _appointment(signed)
     slot = _parse_slot(request.POST.get("slot", ""))
     key = request.POST.get("idempotency_key", "")
     if slot is None or not key or len(key) > 100:
-        return HttpResponse(_("Please choose a new time from the list."), status=400)
+        return _render_manage(
+            request, appointment, signed, status=400, error=_("Please choose a new time from the list.")
+        )
     try:
         moved = services.reschedule_appointment(
             appointment=appointment, clinician_id=slot[0], start=slot[1], idempotency_key=key
         )
     except services.BookingError as error:
-        return HttpResponse(error.message, status=error.status)
+        appointment.refresh_from_db()
+        return _render_manage(request, appointment, signed, status=error.status, error=error.message)
     return redirect("booking:manage", signed=manage_token(str(moved.public_id)))
+
+
+def _entry(signed: str) -> WaitlistEntry:
+    max_age = int(waitlist.HOLD.total_seconds()) + 3600
+    public_id = read_claim_token(signed, max_age_seconds=max_age)
+    if public_id is None:
+        raise Http404("This link is not valid or has expired.")
+    return get_object_or_404(
+        WaitlistEntry.objects.select_related("clinic", "offered_clinician", "assessment"), public_id=public_id
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_private_link
+def claim(request: HttpRequest, signed: str) -> HttpResponse:
+    entry = _entry(signed)
+    live = waitlist.live_offer(entry, timezone.now())
+    context: dict[str, Any] = {"entry": entry, "live": live, "clinic": entry.clinic, "error": ""}
+    if entry.offered_start is not None and entry.offered_until is not None:
+        context["local_start"] = entry.offered_start.astimezone(entry.clinic.zone)
+        context["local_until"] = entry.offered_until.astimezone(entry.clinic.zone)
+    if request.method == "GET" or not live:
+        initial = {"name": entry.person_name, "email": entry.email, "idempotency_key": uuid.uuid4().hex}
+        context["form"] = ClaimForm(initial=initial)
+        return render(request, "booking/claim.html", context, status=200 if live else 410)
+    form = ClaimForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "booking/claim.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        appointment = waitlist.claim_offer(
+            entry=entry,
+            person=services.Person(data["name"], data["date_of_birth"], data["email"], data["phone"]),
+            idempotency_key=data["idempotency_key"],
+        )
+    except services.BookingError as error:
+        context["error"] = error.message
+        return render(request, "booking/claim.html", context, status=error.status)
+    return redirect("booking:manage", signed=manage_token(str(appointment.public_id)))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from spinepath.engine import get_body_map
 
 CENTRE = 100
@@ -52,6 +54,18 @@ class Shape:
     y: float
     width: float
     height: float
+    side: str = ""  # "left" or "right" (the person's own side); "" on the midline
+
+
+# How the checkboxes are grouped under each view: the middle of the body, then each side.
+SIDE_GROUPS = (("", _("Middle")), ("left", _("Left side")), ("right", _("Right side")))
+
+
+def grouped(view: str, language: str) -> list[tuple[str, list[Shape]]]:
+    """The view's regions as (group legend, shapes) for the fieldsets of checkboxes."""
+    drawn = shapes(view, language)
+    groups = [(str(legend), [s for s in drawn if s.side == side]) for side, legend in SIDE_GROUPS]
+    return [(legend, members) for legend, members in groups if members]
 
 
 def shapes(view: str, language: str) -> list[Shape]:
@@ -68,5 +82,5 @@ def shapes(view: str, language: str) -> list[Shape]:
             on_viewers_right = (side == "left") == (view == "front")
             x = CENTRE + dx if on_viewers_right else CENTRE - dx - width
             region_id = f"{region.id}_{side}"
-            drawn.append(Shape(region_id, body_map.label(region_id, language), x, y, width, height))
+            drawn.append(Shape(region_id, body_map.label(region_id, language), x, y, width, height, side))
     return drawn

@@ -6,13 +6,70 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from spinepath.engine import get_body_map
 from spinepath.engine.questionnaire import Question
 
+# The value of the explicit "None of these" box on a checklist; it is never stored (an empty list is).
+NONE_OF_THESE = "none_of_these"
 
-def field_for(question: Question, language: str) -> forms.Field:
+
+class ChecklistField(forms.MultipleChoiceField):
+    """Tick all that apply, plus an exclusive "None of these" box.
+
+    A required checklist (the warning-sign questions) needs a tick: leaving every box empty could
+    mean "none" or "I did not read it", and only the first is safe to assume.
+    """
+
+    def __init__(self, *, must_answer: bool, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+        self.must_answer = must_answer
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if NONE_OF_THESE in value and len(value) > 1:
+            raise ValidationError(
+                _("You ticked “None of these” and another answer. Please untick one of them."),
+                code="none_and_other",
+            )
+        if self.must_answer and not value:
+            raise ValidationError(
+                _("Please tick every answer that applies, or tick “None of these”."), code="required"
+            )
+
+    def clean(self, value: Any) -> list[str]:
+        chosen: list[str] = super().clean(value)
+        return [v for v in chosen if v != NONE_OF_THESE]
+
+
+def _range_message(minimum: int, maximum: int) -> str:
+    return gettext("Please enter a number from %(minimum)s to %(maximum)s.") % {
+        "minimum": minimum,
+        "maximum": maximum,
+    }
+
+
+def number_messages(minimum: int | None, maximum: int | None) -> dict[str, Any]:
+    """Plain messages for a whole-number box (Django's say "Ensure this value is ...").
+
+    Lazy, so a form defined at import time still speaks the reader's language.
+    """
+    messages: dict[str, Any] = {
+        "invalid": _("Please enter a whole number."),
+        "required": _("Please answer this question."),
+    }
+    if minimum is not None and maximum is not None:
+        in_range = lazy(_range_message, str)(minimum, maximum)
+        messages.update(min_value=in_range, max_value=in_range)
+    return messages
+
+
+def field_for(question: Question, language: str, *, none_box: bool = True) -> forms.Field:
+    """The form field for one question; `none_box` adds the "None of these" box to checklists."""
     label = question.label(language)
     help_text = question.help_text(language)
     if question.type == "integer":
@@ -22,10 +79,7 @@ def field_for(question: Question, language: str) -> forms.Field:
             required=question.required,
             min_value=question.minimum,
             max_value=question.maximum,
-            error_messages={
-                "invalid": _("Please enter a whole number."),
-                "required": _("Please answer this question."),
-            },
+            error_messages=number_messages(question.minimum, question.maximum),
         )
     if question.type == "choice":
         return forms.ChoiceField(
@@ -37,48 +91,80 @@ def field_for(question: Question, language: str) -> forms.Field:
             error_messages={"required": _("Please choose one answer.")},
         )
     if question.type == "multi":
-        return forms.MultipleChoiceField(
+        none = [(NONE_OF_THESE, _("None of these"))] if none_box else []
+        # The question text already says "Tick all that apply"; the diary says what an empty list means.
+        default_help = "" if none_box else _("Leave every box empty if none is new.")
+        return ChecklistField(
             label=label,
-            help_text=help_text or _("Leave all boxes empty if none of these apply."),
-            required=False,
-            choices=[(o.value, o.label(language)) for o in question.options],
-            widget=forms.CheckboxSelectMultiple,
+            help_text=help_text or default_help,
+            must_answer=question.required and none_box,
+            choices=[*((o.value, o.label(language)) for o in question.options), *none],
+            widget=forms.CheckboxSelectMultiple(attrs={"data-checklist": ""}),
         )
     body_map = get_body_map()
     return forms.MultipleChoiceField(
         label=label,
         help_text=help_text,
-        required=False,
+        required=question.required,
         choices=[(r, body_map.label(r, language)) for r in sorted(body_map.region_ids)],
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Please tick at least one place.")},
     )
 
 
 class StepForm(forms.Form):
-    """The questions of one interview step. Unticked checklists mean "none of these"."""
+    """The questions of one interview step (or the diary's "anything new?" checklists, `none_box=False`)."""
 
-    def __init__(self, *args: Any, questions: Sequence[Question], language: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, questions: Sequence[Question], language: str, none_box: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         for question in self.questions:
-            self.fields[question.link_id] = field_for(question, language)
+            self.fields[question.link_id] = field_for(question, language, none_box=none_box)
+
+    @staticmethod
+    def initial_from(answers: dict[str, Any], questions: Sequence[Question]) -> dict[str, Any]:
+        """Stored answers as the form's initial values: an empty checklist shows "None of these" ticked."""
+        initial: dict[str, Any] = {}
+        for question in questions:
+            value = answers.get(question.link_id)
+            if question.type == "multi" and value == []:
+                value = [NONE_OF_THESE]
+            initial[question.link_id] = value
+        return initial
+
+    def valid_answers(self) -> dict[str, Any]:
+        """The answers that passed validation on an otherwise invalid form (saved so nothing is lost)."""
+        # Only what the person actually filled in: a blank is not yet an answer ("skipped").
+        return {
+            q.link_id: self._value(q)
+            for q in self.questions
+            if q.link_id not in self.errors and q.link_id in self.cleaned_data and self._filled_in(q.link_id)
+        }
+
+    def _filled_in(self, link_id: str) -> bool:
+        key = self.add_prefix(link_id)
+        getlist = getattr(self.data, "getlist", None)
+        raw = getlist(key) if getlist else [self.data.get(key)]
+        return any(v not in ("", None) for v in raw)
 
     def answers(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for question in self.questions:
-            value = self.cleaned_data.get(question.link_id)
-            if question.type in {"multi", "regions"}:
-                values[question.link_id] = list(value or [])
-            elif value in (None, ""):
-                values[question.link_id] = None
-            else:
-                values[question.link_id] = value
-        return values
+        return {question.link_id: self._value(question) for question in self.questions}
+
+    def _value(self, question: Question) -> Any:
+        value = self.cleaned_data.get(question.link_id)
+        if question.type in {"multi", "regions"}:
+            return list(value or [])
+        return None if value in (None, "") else value
 
 
 class DiaryForm(forms.Form):
     pain = forms.IntegerField(
-        label=_("How bad is your pain today, from 0 (none) to 10 (worst)?"), min_value=0, max_value=10
+        label=_("How bad is your pain today, from 0 (none) to 10 (worst)?"),
+        min_value=0,
+        max_value=10,
+        error_messages=number_messages(0, 10),
     )
     function = forms.IntegerField(
         label=_(
@@ -86,4 +172,5 @@ class DiaryForm(forms.Form):
         ),
         min_value=0,
         max_value=10,
+        error_messages=number_messages(0, 10),
     )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("i/<str:token>/emergency/", views.emergency, name="emergency"),
     path("i/<str:token>/result/", views.result, name="result"),
     path("i/<str:token>/diary/", views.diary, name="diary"),
+    path("i/<str:token>/summary/", views.summary, name="summary"),
 ]

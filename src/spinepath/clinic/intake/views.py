@@ -6,6 +6,7 @@ never in URLs, and nothing here logs them.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -13,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from spinepath.engine import AnswerError, assess, get_questionnaire, plan_interview
+from spinepath.engine import AnswerError, Level, assess, get_questionnaire, plan_interview
 from spinepath.engine.questionnaire import Question
 
 from . import bodymap_svg, services
@@ -61,8 +63,8 @@ def _context(interview: Interview, form: StepForm, *, remaining: int, editing: b
         "shown": ",".join(q.link_id for q in form.questions),
         "region_fields": regions,
         "views": [
-            ("front", bodymap_svg.shapes("front", language)),
-            ("back", bodymap_svg.shapes("back", language)),
+            (view, bodymap_svg.shapes(view, language), bodymap_svg.grouped(view, language))
+            for view in ("front", "back")
         ],
         "section": get_questionnaire()
         .sections[[s.id for s in get_questionnaire().sections].index(form.questions[0].section)]
@@ -74,6 +76,8 @@ def _context(interview: Interview, form: StepForm, *, remaining: int, editing: b
     }
 
 
+# Private pages carry health data: never kept in a shared or browser cache (a shared computer's Back button).
+@never_cache
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
@@ -94,6 +98,8 @@ def step(request: HttpRequest, token: str) -> HttpResponse:
                     form.add_error(target, problem.message)
             else:
                 return redirect("intake:step", token=interview.token)
+        else:
+            _save_what_is_valid(interview, form)
         return render(
             request, "intake/step.html", _context(interview, form, remaining=0, editing=True), status=400
         )
@@ -103,7 +109,7 @@ def step(request: HttpRequest, token: str) -> HttpResponse:
         questions = _questions_to_edit(edit, interview)
         if questions is None:
             return HttpResponseBadRequest(_("There is no such question to change."))
-        initial = {q.link_id: interview.answers.get(q.link_id) for q in questions}
+        initial = StepForm.initial_from(interview.answers, questions)
         form = StepForm(initial=initial, questions=questions, language=language)
         return render(request, "intake/step.html", _context(interview, form, remaining=0, editing=True))
 
@@ -118,43 +124,67 @@ def step(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _save_what_is_valid(interview: Interview, form: StepForm) -> None:
+    """Keep the answers that were fine, so closing the tab now loses only the ones marked wrong."""
+    valid = form.valid_answers()
+    if valid:
+        # On an AnswerError the form already shows the problem and the answers stay in the page.
+        with contextlib.suppress(AnswerError):
+            services.save_answers(interview=interview, new_answers=valid)
+
+
+@never_cache
 def back(request: HttpRequest, token: str) -> HttpResponse:
+    """Reopen the step before `from` (the step on screen), or the last step answered."""
     interview = _interview(token)
-    if not interview.history:
+    questionnaire = get_questionnaire()
+    steps = [
+        ids
+        for ids in interview.history
+        if any(
+            link_id in questionnaire.by_id
+            and questionnaire.is_enabled(questionnaire.by_id[link_id], interview.answers) is not False
+            for link_id in ids
+        )
+    ]
+    current = set(filter(None, request.GET.get("from", "").split(",")))
+    if current:
+        index = next((i for i, ids in enumerate(steps) if set(ids) & current), len(steps))
+        steps = steps[:index]
+    if not steps:
         return redirect("intake:step", token=interview.token)
     url = reverse("intake:step", kwargs={"token": interview.token})
-    return redirect(f"{url}?edit={','.join(interview.history[-1])}")
+    return redirect(f"{url}?edit={','.join(steps[-1])}")
 
 
+@never_cache
 def review(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
-    language = _language()
-    questionnaire = get_questionnaire()
-    rows = []
-    for question in questionnaire.questions:
-        if question.link_id not in interview.answers:
-            continue
-        value = interview.answers[question.link_id]
-        rows.append(
-            {
-                "question": question.label(language),
-                "link_id": question.link_id,
-                "answer": describe_answer(question, value, language),
-            }
-        )
+    rows = _answer_rows(interview, _language())
     return render(request, "intake/review.html", {"interview": interview, "rows": rows})
 
 
+@never_cache
 def emergency(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
     result = assess(interview.answers, language=_language())
+    if result.triage.level is not Level.EMERGENCY:  # e.g. an answer was corrected since
+        return redirect("intake:step", token=interview.token)
     services.record_assessment(interview=interview, language=_language())
     return render(request, "intake/emergency.html", {"interview": interview, "result": result})
 
 
+@never_cache
 def result(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
     language = _language()
+    if interview.status != Interview.Status.COMPLETED:
+        # A result before the warning-sign questions are done would be guesswork: finish first.
+        plan = plan_interview(interview.answers, language=language)
+        if plan.emergency is not None:
+            return redirect("intake:emergency", token=interview.token)
+        if not plan.done:
+            return redirect("intake:step", token=interview.token)
     record = services.record_assessment(interview=interview, language=language)
     outcome = assess(interview.answers, language=language)  # re-rendered in the reader's language
     booking_url = _booking_url(record)
@@ -171,6 +201,43 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache
+def summary(request: HttpRequest, token: str) -> HttpResponse:
+    """A short printable summary to bring to the appointment: result, reasons and answers in words."""
+    interview = _interview(token)
+    language = _language()
+    if not interview.assessments.exists():
+        return redirect("intake:step", token=interview.token)
+    record = services.record_assessment(interview=interview, language=language)
+    return render(
+        request,
+        "intake/summary.html",
+        {
+            "interview": interview,
+            "record": record,
+            "result": assess(interview.answers, language=language),
+            "rows": _answer_rows(interview, language, name_the_negatives=True),
+        },
+    )
+
+
+def _answer_rows(
+    interview: Interview, language: str, *, name_the_negatives: bool = False
+) -> list[dict[str, str]]:
+    """Each answer in words. `name_the_negatives` spells out "none of these" for a clinician to read."""
+    rows = []
+    for question in get_questionnaire().questions:
+        if question.link_id not in interview.answers:
+            continue
+        value = interview.answers[question.link_id]
+        answer = describe_answer(question, value, language)
+        if name_the_negatives and question.type == "multi" and value == []:
+            options = "; ".join(option.label(language) for option in question.options)
+            answer = _("None of these: %(options)s") % {"options": options}
+        rows.append({"question": question.label(language), "link_id": question.link_id, "answer": answer})
+    return rows
+
+
 def _booking_url(record: Any) -> str | None:
     try:
         return reverse("booking:offer", kwargs={"token": record.interview.token})
@@ -178,6 +245,7 @@ def _booking_url(record: Any) -> str | None:
         return None
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def diary(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
@@ -188,7 +256,7 @@ def diary(request: HttpRequest, token: str) -> HttpResponse:
     status = 200
     form = DiaryForm(request.POST or None)
     symptoms_form = StepForm(
-        request.POST or None, questions=symptom_questions, language=language, prefix="new"
+        request.POST or None, questions=symptom_questions, language=language, prefix="new", none_box=False
     )
     if request.method == "POST":
         if form.is_valid() and symptoms_form.is_valid():
@@ -200,7 +268,9 @@ def diary(request: HttpRequest, token: str) -> HttpResponse:
                 language=language,
             )
             form = DiaryForm()
-            symptoms_form = StepForm(questions=symptom_questions, language=language, prefix="new")
+            symptoms_form = StepForm(
+                questions=symptom_questions, language=language, prefix="new", none_box=False
+            )
         else:
             status = 400
     entries = list(interview.diary.all())
@@ -220,21 +290,31 @@ def diary(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _chart(entries: list[Any]) -> dict[str, Any] | None:
-    """Points for a small server-rendered SVG line chart of pain and function (0-10)."""
+    """Coordinates for a small server-rendered SVG line chart of pain and function (0-10)."""
     if not entries:
         return None
-    width, height, pad = 320, 160, 20
-    step = (width - 2 * pad) / max(len(entries) - 1, 1)
+    width, height, left, pad = 320, 170, 30, 20
+    step = (width - left - pad) / max(len(entries) - 1, 1)
 
-    def points(values: list[int]) -> str:
-        return " ".join(
-            f"{pad + i * step:.1f},{height - pad - v * (height - 2 * pad) / 10:.1f}"
-            for i, v in enumerate(values)
-        )
+    # Coordinates go out as strings: a float in a template is localised ("12,5" in Spanish).
+    def y(value: float) -> float:
+        return height - pad - value * (height - 2 * pad) / 10
+
+    def series(values: list[int]) -> dict[str, Any]:
+        points = [(left + i * step, y(v)) for i, v in enumerate(values)]
+        return {
+            "line": " ".join(f"{px:.1f},{py:.1f}" for px, py in points),
+            # each point, and the corner of its square marker
+            "points": [(f"{px:.1f}", f"{py:.1f}", f"{px - 3.5:.1f}", f"{py - 3.5:.1f}") for px, py in points],
+        }
 
     return {
         "width": width,
         "height": height,
-        "pain": points([e.pain for e in entries]),
-        "function": points([e.function for e in entries]),
+        "left": left,
+        "right": width - pad,
+        "ticks": [(value, f"{y(value):.1f}") for value in (0, 5, 10)],
+        "label_x": left - 6,
+        "pain": series([e.pain for e in entries]),
+        "function": series([e.function for e in entries]),
     }

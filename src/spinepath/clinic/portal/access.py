@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from .models import Role, StaffProfile
 
@@ -23,6 +25,11 @@ def staff_profile(request: HttpRequest) -> StaffProfile | None:
     return StaffProfile.objects.select_related("clinic").filter(user=user).first()
 
 
+def is_verified(request: HttpRequest) -> bool:
+    """Passed two-factor in this session (django-otp's OTPMiddleware sets `user.is_verified`)."""
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
 def staff_required(*roles: Role) -> Callable[[View], View]:
     """Signed-in staff with one of `roles`; clinicians and admins must have passed two-factor."""
 
@@ -34,8 +41,9 @@ def staff_required(*roles: Role) -> Callable[[View], View]:
             profile = staff_profile(request)
             if profile is None:
                 raise PermissionDenied("staff only")
-            if profile.needs_two_factor and not getattr(request.user, "is_verified", lambda: False)():
-                return redirect("portal:two_factor")
+            if profile.needs_two_factor and not is_verified(request):
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('portal:two_factor')}?{query}")
             if roles and profile.role not in roles:
                 raise PermissionDenied("your role cannot see this page")
             request.staff = profile  # type: ignore[attr-defined]

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate
 
 
 class PortalConfig(AppConfig):
@@ -7,4 +10,13 @@ class PortalConfig(AppConfig):
     verbose_name = "Clinician portal"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the case-opening signal
+        from . import signals  # noqa: F401 - connects the case-opening signals
+        from .models import StaffProfile
+        from .roles import remove_role, sync_role_groups
+
+        post_migrate.connect(sync_role_groups, sender=self)
+
+        def profile_deleted(sender: Any, instance: StaffProfile, **kwargs: Any) -> None:
+            remove_role(instance)
+
+        post_delete.connect(profile_deleted, sender=StaffProfile, weak=False)

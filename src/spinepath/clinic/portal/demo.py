@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from spinepath.clinic.booking.models import Clinic
+from spinepath.clinic.booking.selectors import offer_for
+from spinepath.clinic.booking.services import Person, book_appointment
 from spinepath.clinic.intake.models import Interview
-from spinepath.clinic.intake.services import record_assessment
+from spinepath.clinic.intake.services import add_diary_entry, record_assessment
 
 from .models import Role, StaffProfile
 
@@ -84,18 +89,50 @@ DEMO_CASES = [
 ]
 
 
+def load_demo_cases(clinic: Clinic) -> None:
+    """Assess the demo answer sets; book the third person and log a worse diary check-in for the last."""
+    records = []
+    for answers in DEMO_CASES:
+        interview = Interview.objects.create(answers=answers)
+        records.append(record_assessment(interview=interview, language="en"))
+    now = timezone.now()
+    offer = offer_for(clinic=clinic, result=records[2].result, now=now)
+    if offer.slots:
+        slot = offer.slots[0]
+        book_appointment(
+            clinic=clinic,
+            record=records[2],
+            clinician_id=slot.clinician_id,
+            start=slot.start,
+            person=Person("Maria Lopez (demo)", date(1952, 3, 14), "maria@example.org", "07700 900123"),
+            idempotency_key=f"demo:{records[2].public_id}",
+            now=now,
+        )
+    add_diary_entry(
+        interview=records[3].interview,
+        pain=8,
+        function=7,
+        new_symptoms={"leg_weakness": ["foot_drop"]},
+        language="en",
+    )
+
+
 def load_demo_staff(clinic: Clinic) -> list[tuple[str, str, str]]:
+    """Demo accounts (one per role) and, on an empty database, a few assessed demo cases.
+
+    Returns (username, password, role label) for printing. Running it again changes nothing but
+    resets the demo accounts' roles: the admin is a clinic admin, not a superuser.
+    """
     users = get_user_model()
     for username, password, role in DEMO_STAFF:
         user, created = users.objects.get_or_create(username=username)
         if created:
             user.set_password(password)
-            user.is_staff = role == Role.CLINIC_ADMIN  # the admin site is for configuration only
-            user.is_superuser = role == Role.CLINIC_ADMIN
-            user.save()
-        StaffProfile.objects.get_or_create(user=user, defaults={"role": role, "clinic": clinic})
+        user.is_superuser = False
+        user.save()
+        profile, _ = StaffProfile.objects.get_or_create(user=user, defaults={"role": role, "clinic": clinic})
+        profile.role = role
+        profile.save()  # puts the user in the role's group; only the admin may use the admin site
     if not Interview.objects.exists():
-        for answers in DEMO_CASES:
-            interview = Interview.objects.create(answers=answers)
-            record_assessment(interview=interview, language="en")
+        load_demo_cases(clinic)
     return [(u, p, r.label) for u, p, r in DEMO_STAFF]

@@ -27,6 +27,12 @@ class StaffProfile(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        from .roles import apply_role  # roles imports this module
+
+        apply_role(self)
+
     @property
     def needs_two_factor(self) -> bool:
         return self.role in {Role.CLINICIAN, Role.CLINIC_ADMIN}
@@ -84,6 +90,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
+    # The clinic whose data was touched (empty for system-wide events), so admins read only their own.
+    clinic = models.ForeignKey(
+        "booking.Clinic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from spinepath.clinic.booking.models import Appointment, CallbackFlag, Clinic
 from spinepath.clinic.intake.models import AssessmentRecord
@@ -25,41 +25,85 @@ class Row:
     def name(self) -> str:
         return self.appointment.person_name if self.appointment else "(not booked)"
 
+    @property
+    def clinician(self) -> str:
+        return str(self.record.result.get("next_step", {}).get("clinician") or "")
+
 
 def cases_for(clinic: Clinic) -> QuerySet[Case]:
-    return Case.objects.filter(clinic=clinic).select_related("interview", "reviewed_by")
+    return Case.objects.filter(clinic=clinic).select_related("interview", "reviewed_by", "clinic")
+
+
+def latest_assessment(case: Case) -> AssessmentRecord | None:
+    return case.interview.assessments.order_by("-created_at", "-pk").first()
 
 
 def worklist(*, clinic: Clinic, filters: dict[str, Any]) -> list[Row]:
-    """Most urgent first, then the longest waiting; emergencies and diary escalations flagged."""
-    rows = []
-    cases = cases_for(clinic)
+    """Flagged cases first (emergency, diary escalation, a call-back owed), then the most urgent, then
+    the longest waiting. Filters: status, open (not closed), level, clinician, since (a date).
+
+    A fixed number of queries however long the list is.
+    """
+    latest = (
+        AssessmentRecord.objects.filter(interview=OuterRef("interview"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    cases = (
+        cases_for(clinic)
+        .defer("interview__answers", "interview__history")
+        .annotate(latest_id=Subquery(latest))
+        .exclude(latest_id=None)
+    )
     if filters.get("status"):
         cases = cases.filter(status=filters["status"])
-    for case in cases:
-        record = case.interview.assessments.order_by("-created_at").first()
-        if record is None:
-            continue
-        if filters.get("level") and record.triage_level != filters["level"]:
-            continue
-        if (
-            filters.get("clinician")
-            and record.result.get("next_step", {}).get("clinician") != filters["clinician"]
-        ):
-            continue
-        since = filters.get("since")
-        if isinstance(since, date) and record.created_at.date() < since:
-            continue
-        appointment = (
-            Appointment.objects.filter(assessment__interview=case.interview).order_by("-created_at").first()
+    elif filters.get("open"):
+        cases = cases.exclude(status=Case.Status.CLOSED)
+    by_id = {case.latest_id: case for case in cases}
+    records = AssessmentRecord.objects.filter(pk__in=by_id).defer("answers")
+    if filters.get("level"):
+        records = records.filter(triage_level=filters["level"])
+    since = filters.get("since")
+    if isinstance(since, date):
+        records = records.filter(created_at__date__gte=since)
+    if filters.get("clinician"):
+        records = records.filter(result__next_step__clinician=filters["clinician"])
+    found = list(records)
+    interview_ids = [by_id[r.pk].interview_id for r in found]
+    appointments: dict[int, Appointment] = {}
+    for appointment in (
+        Appointment.objects.filter(assessment__interview_id__in=interview_ids)
+        .annotate(interview_id=F("assessment__interview_id"))
+        .order_by("created_at", "pk")
+    ):
+        appointments[appointment.interview_id] = appointment  # the latest wins
+    callbacks = set(
+        CallbackFlag.objects.filter(assessment__interview_id__in=interview_ids, resolved=False).values_list(
+            "assessment__interview_id", flat=True
         )
+    )
+    rows = []
+    for record in found:
+        case = by_id[record.pk]
         flags = []
         if record.triage_level == "emergency":
             flags.append("emergency")
         if case.interview.escalated:
             flags.append("diary escalation")
-        if CallbackFlag.objects.filter(assessment__interview=case.interview, resolved=False).exists():
+        if case.interview_id in callbacks:
             flags.append("phone the person")
-        rows.append(Row(case, record, appointment, flags))
-    rows.sort(key=lambda r: (-bool(r.flags), -r.record.triage_rank, r.record.created_at))
+        rows.append(Row(case, record, appointments.get(case.interview_id), flags))
+    rows.sort(key=lambda r: (not r.flags, -r.record.triage_rank, r.record.created_at))
     return rows
+
+
+def clinician_types(*, clinic: Clinic) -> list[tuple[str, str]]:
+    """The kinds of clinician this clinic's cases were sent to, for the worklist filter."""
+    seen: dict[str, str] = {}
+    records = AssessmentRecord.objects.filter(interview__case__clinic=clinic).values_list(
+        "result__next_step__clinician", "result__next_step__clinician_name"
+    )
+    for value, label in records.distinct():
+        if value:
+            seen[str(value)] = str(label or value)
+    return sorted(seen.items(), key=lambda item: item[1])

@@ -6,14 +6,22 @@ import base64
 import contextlib
 import csv
 import json
+import re
 from datetime import date
 from typing import Any
 
 import segno
 from django import forms
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,12 +32,14 @@ from spinepath.clinic.intake.display import describe_answer
 from spinepath.engine import get_questionnaire
 
 from . import audit
-from .access import staff_profile, staff_required
+from .access import is_verified, staff_profile, staff_required
+from .charts import diary_chart
 from .fhir_export import bundle_for
 from .models import AuditEvent, Case, CaseNote, Role
-from .selectors import cases_for, worklist
+from .selectors import cases_for, clinician_types, latest_assessment, worklist
 
 LEVELS = ["emergency", "urgent", "soon", "routine", "self_care"]
+AUDIT_PAGE = 500
 
 
 class TokenForm(forms.Form):
@@ -40,14 +50,31 @@ class TokenForm(forms.Form):
     )
 
 
+def _qr_svg(url: str) -> str:
+    """The otpauth:// URL as an inline SVG QR code (markup, not script: allowed by the CSP)."""
+    svg = segno.make(url, error="m").svg_inline(scale=5, light="#fff", svgclass="qr")
+    label = escape(_("QR code to add spinepath to your authenticator app"))
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # segno's own markup
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("portal:worklist")
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Verify the TOTP code; on first sign-in, enrol a new authenticator with a QR code."""
     if not request.user.is_authenticated:
         return redirect("portal:login")
     profile = staff_profile(request)
-    if profile is None:
+    if profile is None and not request.user.is_staff:
         return HttpResponse("Staff only.", status=403)
+    request.staff = profile  # type: ignore[attr-defined]
+    if request.method == "GET" and is_verified(request):
+        return redirect(_safe_next(request))
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     device = confirmed or TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
@@ -58,25 +85,29 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             if not device.confirmed:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                audit.record(request, "two_factor_enrolled", "user", str(request.user.pk))
             otp_login(request, device)
             audit.record(request, "two_factor_verified", "user", str(request.user.pk))
-            return redirect("portal:worklist")
+            return redirect(_safe_next(request))
         form.add_error("token", "That code did not match. Check the time on your phone and try again.")
-    context: dict[str, Any] = {"form": form, "enrolling": not device.confirmed}
+    context: dict[str, Any] = {"form": form, "enrolling": not device.confirmed, "next": _safe_next(request)}
     if not device.confirmed:
-        svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
-        context["qr"] = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        context["qr"] = _qr_svg(device.config_url)
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "portal/two_factor.html", context, status=400 if form.errors else 200)
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
+    """Worklist filters from the query string; by default the open (not closed) cases."""
     filters: dict[str, Any] = {}
-    if request.GET.get("status") in Case.Status.values:
-        filters["status"] = request.GET["status"]
+    status = request.GET.get("status", "")
+    if status in Case.Status.values:
+        filters["status"] = status
+    elif status != "all":
+        filters["open"] = True
     if request.GET.get("level") in LEVELS:
         filters["level"] = request.GET["level"]
-    if request.GET.get("clinician", "").replace("_", "").isalpha():
+    if re.fullmatch(r"[a-z_]{1,40}", request.GET.get("clinician", "")):
         filters["clinician"] = request.GET["clinician"]
     with contextlib.suppress(ValueError):
         filters["since"] = date.fromisoformat(request.GET.get("since", ""))
@@ -97,6 +128,7 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
             "clinical": profile.sees_clinical_detail,
             "levels": LEVELS,
             "statuses": Case.Status.choices,
+            "clinician_types": clinician_types(clinic=profile.clinic),
             "query": request.GET,
         },
     )
@@ -172,10 +204,11 @@ def case_view(request: HttpRequest, public_id: str) -> HttpResponse:
         str(case.interview.public_id),
         "clinical" if profile.sees_clinical_detail else "contact and booking",
     )
-    record = case.interview.assessments.order_by("-created_at").first()
+    record = latest_assessment(case)
     appointments = Appointment.objects.filter(assessment__interview=case.interview).select_related(
         "clinician", "service"
     )
+    language = "es" if get_language().startswith("es") else "en"
     context: dict[str, Any] = {
         "case": case,
         "profile": profile,
@@ -183,24 +216,27 @@ def case_view(request: HttpRequest, public_id: str) -> HttpResponse:
         "appointments": appointments,
         "clinical": profile.sees_clinical_detail,
         "notes": case.notes.select_related("author"),
+        "record": record,
     }
     if profile.sees_clinical_detail and record is not None:
         questionnaire = get_questionnaire()
+        diary = list(case.interview.diary.all())
         marks = {r: "numb" for r in case.interview.answers.get("numb_regions") or []}
         marks.update({r: "pain" for r in case.interview.answers.get("pain_regions") or []})
         context.update(
             result=record.result,
             answers=[
-                (q.label("en"), describe_answer(q, case.interview.answers[q.link_id], "en"))
+                (q.label(language), describe_answer(q, case.interview.answers[q.link_id], language))
                 for q in questionnaire.questions
                 if q.link_id in case.interview.answers
             ],
             body_views=[
-                (view, [(shape, marks.get(shape.region_id, "")) for shape in bodymap_svg.shapes(view, "en")])
+                (view, [(s, marks.get(s.region_id, "")) for s in bodymap_svg.shapes(view, language)])
                 for view in ("front", "back")
             ],
             findings=sorted(k for k, v in record.result.get("findings", {}).items() if v),
-            diary=list(case.interview.diary.all()),
+            diary=diary,
+            diary_chart=diary_chart(diary),
         )
     return render(request, "portal/case.html", context)
 
@@ -214,6 +250,21 @@ def case_fhir(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @staff_required(Role.CLINIC_ADMIN)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.select_related("actor")[:500]
-    audit.record(request, "view_audit_log")
-    return render(request, "portal/audit.html", {"events": events})
+    """The clinic's audit trail (and system-wide events such as retention purges), newest first."""
+    profile = request.staff  # type: ignore[attr-defined]
+    events = AuditEvent.objects.filter(Q(clinic=profile.clinic) | Q(clinic__isnull=True)).select_related(
+        "actor"
+    )
+    wanted = {key: request.GET.get(key, "").strip()[:64] for key in ("object", "actor", "action")}
+    if wanted["object"]:
+        events = events.filter(object_id=wanted["object"])
+    if wanted["actor"]:
+        events = events.filter(actor_name=wanted["actor"])
+    if wanted["action"]:
+        events = events.filter(action=wanted["action"])
+    audit.record(request, "view_audit_log", detail=" ".join(f"{k}={v}" for k, v in wanted.items() if v))
+    return render(
+        request,
+        "portal/audit.html",
+        {"events": events[:AUDIT_PAGE], "profile": profile, "query": wanted, "limit": AUDIT_PAGE},
+    )

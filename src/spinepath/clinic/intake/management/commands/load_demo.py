@@ -20,5 +20,5 @@ class Command(BaseCommand):
         )
         self.stdout.write("two-factor with an authenticator app at first sign-in):")
         for username, password, role in staff:
-            self.stdout.write(f"  {role:22} username {username:10} password {password}")
+            self.stdout.write(f"  Demo {role.lower()}: {username} / {password}")
         self.stdout.write("E-mails (confirmations, reminders) are written to var/outbox/.")

@@ -1,6 +1,6 @@
-// Progressive enhancement only: every region is a real checkbox, so the page works without this.
-// Tapping a region in the drawing toggles its checkbox; the drawing shows what is ticked.
+// Progressive enhancement only: every control is a real form field, so the pages work without this.
 (function () {
+  // Body map: tapping a region in the drawing toggles its checkbox; the drawing shows what is ticked.
   document.querySelectorAll("[data-bodymap]").forEach(function (map) {
     var name = map.getAttribute("data-bodymap");
     function box(region) { return map.querySelector('input[name="' + name + '"][value="' + region + '"]'); }
@@ -19,7 +19,18 @@
     map.addEventListener("change", paint);
     paint();
   });
+  // Checklists: "None of these" and the other answers exclude each other (the server checks it too).
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-checklist]") || !input.checked) { return; }
+    var none = input.value === "none_of_these";
+    document.querySelectorAll('input[data-checklist][name="' + input.name + '"]').forEach(function (other) {
+      if (other !== input && (none || other.value === "none_of_these")) { other.checked = false; }
+    });
+  });
+  // Print: the button only appears when it can work.
   document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
 })();

@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from spinepath.clinic.booking.models import Appointment, WaitlistEntry
-from spinepath.clinic.intake.models import Interview
-from spinepath.clinic.portal import audit
+from spinepath.clinic.portal.services import NoSuchPerson, delete_person_data, find_interview
 
 
 class Command(BaseCommand):
@@ -20,20 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="request from the person")
 
     def handle(self, *args: Any, identifier: str, reason: str, **options: Any) -> None:
-        interview = Interview.objects.filter(token=identifier).first()
-        if interview is None:
-            try:
-                interview = Interview.objects.filter(public_id=identifier).first()
-            except Exception:
-                interview = None
-        if interview is None:
-            raise CommandError("No interview matches that identifier.")
-        case_id = str(interview.public_id)
-        with transaction.atomic():
-            Appointment.objects.filter(assessment__interview=interview).delete()
-            WaitlistEntry.objects.filter(assessment__interview=interview).delete()
-            interview.delete()  # cascades to assessments, diary entries, case and notes
-            audit.record(None, "delete_person_data", "case", case_id, reason)
+        try:
+            interview = find_interview(identifier)
+        except NoSuchPerson as error:
+            raise CommandError("No interview matches that identifier.") from error
+        erased = delete_person_data(interview=interview, reason=reason)
         self.stdout.write(
-            self.style.SUCCESS(f"Deleted all data for case {case_id}; the audit log records it.")
+            self.style.SUCCESS(
+                f"Deleted all data for case {erased.case_id} ({erased.appointments} appointments, "
+                f"{erased.waitlist_entries} waitlist entries); the audit log records it."
+            )
         )

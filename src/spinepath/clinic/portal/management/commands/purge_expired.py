@@ -1,17 +1,12 @@
-"""Delete interviews (and everything hanging from them) older than the retention period."""
+"""Delete data older than the retention period (and everything hanging from it)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandError
 
-from spinepath.clinic.booking.models import Appointment
-from spinepath.clinic.intake.models import Interview
-from spinepath.clinic.portal import audit
+from spinepath.clinic.portal.services import purge_expired
 
 
 class Command(BaseCommand):
@@ -21,11 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=8 * 365)
 
     def handle(self, *args: Any, days: int, **options: Any) -> None:
-        cutoff = timezone.now() - timedelta(days=days)
-        with transaction.atomic():
-            old = Interview.objects.filter(updated_at__lt=cutoff)
-            count = old.count()
-            Appointment.objects.filter(assessment__interview__in=old).delete()
-            old.delete()
-            audit.record(None, "purge_expired", "interviews", str(count), f"older than {days} days")
-        self.stdout.write(self.style.SUCCESS(f"Purged {count} interviews older than {days} days."))
+        try:
+            purged = purge_expired(days=days)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Purged {purged.interviews} interviews, {purged.appointments} appointments and "
+                f"{purged.waitlist_entries} waitlist entries older than {days} days."
+            )
+        )
