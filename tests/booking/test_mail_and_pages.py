@@ -18,7 +18,7 @@ from spinepath.clinic.booking.selectors import offer_for
 from spinepath.clinic.booking.tasks import send_appointment_reminder
 from spinepath.clinic.booking.tokens import SALT, manage_token, read_manage_token
 
-from .conftest import NOW, Inbox
+from .conftest import NOW, Inbox, body_of
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,27 @@ def test_manage_links_are_signed_and_expire() -> None:
             return signing.b62_encode(0)  # 1970: long expired
 
     assert read_manage_token(LongAgo(salt=SALT).sign("abc")) is None
+
+
+def test_a_move_says_moved_and_a_cancellation_says_cancelled(
+    clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    appointment = _book(clinic, record_for("routine"), person)
+    later = next(s for s in offer_for(clinic=clinic, result=appointment.assessment.result, now=NOW).slots
+                 if s.start > appointment.start)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = services.reschedule_appointment(appointment=appointment, clinician_id=later.clinician_id,
+                                                start=later.start, idempotency_key="move", now=NOW)  # fmt: skip
+    assert [m["Subject"] for m in inbox.messages] == [
+        "Your appointment has moved",
+        "Your appointment is booked",
+    ]
+    assert "new time is in a separate e-mail" in body_of(inbox.messages[0])
+    assert "is cancelled" not in body_of(inbox.messages[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_appointment(appointment=moved, now=NOW)
+    assert inbox.messages[-1]["Subject"] == "Your appointment is cancelled"
+    assert "is cancelled" in body_of(inbox.messages[-1])
 
 
 def test_freed_slot_is_offered_to_the_waitlist(

@@ -98,19 +98,27 @@ def send_confirmation(appointment: Appointment) -> None:
         _send(appointment, _("Your appointment is booked"), body + "\n")
 
 
-def send_cancellation(appointment: Appointment) -> None:
+def send_cancellation(appointment: Appointment, *, moved: bool = False) -> None:
+    """Say the old time is off (its .ics removes it from the calendar); a move says a new time follows."""
     clinic = appointment.clinician.clinic
+    details = {"when": when(appointment.start, clinic), "clinician": appointment.clinician.name}
     with translation.override(language_of(appointment)):
-        body = "\n\n".join(
-            [
-                _("Hello %(name)s,") % {"name": appointment.person_name},
-                _("Your appointment on %(when)s with %(clinician)s is cancelled.")
-                % {"when": when(appointment.start, clinic), "clinician": appointment.clinician.name},
+        if moved:
+            subject = _("Your appointment has moved")
+            lines = [
+                _("Your appointment on %(when)s with %(clinician)s has moved to a new time.") % details,
+                _("Your new time is in a separate e-mail. If you did not move it, phone %(phone)s.")
+                % {"phone": clinic.phone},
+            ]
+        else:
+            subject = _("Your appointment is cancelled")
+            lines = [
+                _("Your appointment on %(when)s with %(clinician)s is cancelled.") % details,
                 _("If you did not mean to cancel, or you still need to be seen, phone %(phone)s.")
                 % {"phone": clinic.phone},
             ]
-        )
-        _send(appointment, _("Your appointment is cancelled"), body + "\n")
+        body = "\n\n".join([_("Hello %(name)s,") % {"name": appointment.person_name}, *lines])
+        _send(appointment, subject, body + "\n")
 
 
 def send_reminder(appointment: Appointment) -> None:

@@ -211,8 +211,13 @@ def _confirm(appointment_id: int) -> None:
         send_appointment_confirmation.enqueue(appointment_id)
 
 
-def cancel_appointment(*, appointment: Appointment, now: datetime | None = None) -> Appointment:
-    """Cancel (harmless if already cancelled); the freed time is then offered to the waiting list."""
+def cancel_appointment(
+    *, appointment: Appointment, now: datetime | None = None, moved: bool = False
+) -> Appointment:
+    """Cancel (harmless if already cancelled); the freed time is then offered to the waiting list.
+
+    `moved` says the person is moving to a new time, so their e-mail says "moved", not "cancelled".
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -221,15 +226,15 @@ def cancel_appointment(*, appointment: Appointment, now: datetime | None = None)
         locked.status = Appointment.Status.CANCELLED
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at"])
-        transaction.on_commit(lambda: _after_cancel(locked.pk, now))
+        transaction.on_commit(lambda: _after_cancel(locked.pk, now, moved=moved))
     return locked
 
 
-def _after_cancel(appointment_id: int, now: datetime) -> None:
+def _after_cancel(appointment_id: int, now: datetime, *, moved: bool) -> None:
     from .waitlist import offer_freed_slot  # the waiting list books through this module
 
     try:
-        send_cancellation_now(appointment_id)
+        send_cancellation_now(appointment_id, moved=moved)
     except Exception:  # the cancellation stands whatever the mail server does
         logger.warning("cancellation e-mail failed", exc_info=True)
     offer_freed_slot(appointment_id=appointment_id, now=now)
@@ -263,7 +268,7 @@ def reschedule_appointment(
             raise RuleViolation(
                 _("This appointment is cancelled, so it cannot be moved. Please book a new time.")
             )
-        cancel_appointment(appointment=current, now=now)
+        cancel_appointment(appointment=current, now=now, moved=True)
         return book_appointment(
             clinic=appointment.clinician.clinic,
             record=appointment.assessment,

@@ -29,12 +29,12 @@ def send_confirmation_now(appointment_id: int) -> bool:
     return True
 
 
-def send_cancellation_now(appointment_id: int) -> bool:
-    """Tell the person the appointment is cancelled; the .ics removes it from their calendar."""
+def send_cancellation_now(appointment_id: int, *, moved: bool = False) -> bool:
+    """Tell the person the appointment is cancelled (or moved); the .ics removes it from their calendar."""
     appointment = _appointment(appointment_id)
     if appointment.status != Appointment.Status.CANCELLED or not appointment.email:
         return False
-    emails.send_cancellation(appointment)
+    emails.send_cancellation(appointment, moved=moved)
     return True
 
 
