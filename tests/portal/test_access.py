@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from spinepath.clinic.api.models import StaffApiToken
 from spinepath.clinic.portal.models import Case
 
 from .conftest import book
@@ -96,6 +97,29 @@ def test_another_clinics_case_is_invisible_whatever_the_id(
     elsewhere = signed_in(staff["other_clinician"])
     assert elsewhere.get(f"/staff/case/{mine.interview.public_id}/").status_code == 404
     assert str(theirs.interview.public_id) in elsewhere.get("/staff/").content.decode()
+
+
+def test_the_staff_api_keeps_to_the_tokens_clinic_and_role(
+    cases: tuple[Case, Case], staff: dict[str, Any]
+) -> None:
+    mine, theirs = cases
+    tokens = {role: StaffApiToken.issue(user=staff[role], name=role)[1] for role in ROLES}
+    api = Client()
+
+    def get(url: str, role: str) -> Any:
+        return api.get(url, headers={"Authorization": f"Bearer {tokens[role]}"})
+
+    # Only clinicians export; a clinician of another clinic does not even learn that the case exists.
+    fhir_answer = {"clinician": 200, "front_desk": 403, "clinic_admin": 403, "other_admin": 403,
+                   "other_clinician": 404}  # fmt: skip
+    for role in ROLES:
+        own_case = theirs if role.startswith("other_") else mine
+        listed = {row["case_id"] for row in get("/api/v1/staff/worklist", role).json()}
+        assert listed == {str(own_case.interview.public_id)}, role
+        fhir = get(f"/api/v1/staff/cases/{mine.interview.public_id}/fhir", role).status_code
+        assert fhir == fhir_answer[role], role
+    assert get(f"/api/v1/staff/cases/{theirs.interview.public_id}/fhir", "clinician").status_code == 404
+    assert get(f"/api/v1/staff/cases/{theirs.interview.token}/fhir", "clinician").status_code == 404
 
 
 def test_a_case_moves_to_the_clinic_where_the_person_is_booked(
