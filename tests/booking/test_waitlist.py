@@ -121,8 +121,14 @@ def test_a_freed_time_is_held_for_the_first_person_and_the_claim_page_books_it(
         OFFER_SUBJECT,
         "Your appointment is booked",
     ]
-    used = client.get(path)
-    assert used.status_code == 410 and "This offer has ended" in used.content.decode()
+    # The link opened again, or the form sent twice: the booked appointment, never a second one.
+    for again in (
+        client.get(path),
+        client.post(path, details),
+        client.post(path, {**details, "idempotency_key": "x"}),
+    ):
+        assert again.status_code == 302 and again["Location"] == booked["Location"]
+    assert Appointment.objects.filter(assessment=first.assessment).count() == 1
 
 
 def test_an_unclaimed_offer_passes_to_the_next_person_after_the_hold_and_never_back(
@@ -181,6 +187,30 @@ def test_claiming_moves_a_later_appointment_instead_of_booking_twice(
     assert list(booked) == [claimed]
     later.refresh_from_db()
     assert later.status == Appointment.Status.CANCELLED
+
+
+def test_someone_already_booked_as_soon_is_passed_over_and_cannot_claim_a_later_time(
+    clinic: Clinic, record_for: Callable, person: Person, django_capture_on_commit_callbacks: Any
+) -> None:
+    freed = _book(clinic, record_for("routine"), person, NOW, after=timedelta(days=3), key="alex")
+    sam = _join(clinic, record_for, "Sam", NOW)
+    kim = _join(clinic, record_for, "Kim", NOW)
+    assert sam.assessment is not None
+    sooner = _book(clinic, sam.assessment, person, NOW, after=timedelta(hours=30), key="sam-sooner")
+    assert sooner.start < freed.start
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_appointment(appointment=freed, now=NOW)
+    sam.refresh_from_db()
+    kim.refresh_from_db()
+    assert sam.status == WaitlistEntry.Status.WAITING and kim.status == WaitlistEntry.Status.OFFERED
+    # Kim books something sooner elsewhere before claiming: the offer cannot give her a second appointment.
+    assert kim.assessment is not None
+    _book(clinic, kim.assessment, person, NOW, after=timedelta(hours=30), key="kim-sooner")
+    with pytest.raises(services.RuleViolation, match="already have an appointment"):
+        waitlist.claim_offer(entry=kim, person=person, idempotency_key="kim-claim", now=NOW)
+    assert (
+        Appointment.objects.filter(assessment=kim.assessment, status=Appointment.Status.BOOKED).count() == 1
+    )
 
 
 def test_an_offer_that_ended_cannot_be_claimed(

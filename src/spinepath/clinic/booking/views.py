@@ -260,6 +260,9 @@ def _entry(signed: str) -> WaitlistEntry:
 @_private_link
 def claim(request: HttpRequest, signed: str) -> HttpResponse:
     entry = _entry(signed)
+    claimed = waitlist.claimed_appointment(entry)
+    if claimed is not None:  # the link opened again, or the form sent twice: show what was booked
+        return redirect("booking:manage", signed=manage_token(str(claimed.public_id)))
     live = waitlist.live_offer(entry, timezone.now())
     context: dict[str, Any] = {"entry": entry, "live": live, "clinic": entry.clinic, "error": ""}
     if entry.offered_start is not None and entry.offered_until is not None:

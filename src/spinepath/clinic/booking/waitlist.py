@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,6 +95,8 @@ def _offer(
                 assessment__isnull=False,
             )
             .exclude(pk__in=skip)
+            # Someone already booked at this time or sooner gains nothing from it: offer it to the next.
+            .exclude(Exists(_booked_until(start).filter(assessment=OuterRef("assessment"))))
             .order_by("created_at")
             .first()
         )
@@ -165,6 +168,22 @@ def pass_offer_on(*, entry_id: int, now: datetime, passed_over: tuple[int, ...] 
     return "passed on" if passed else "released"
 
 
+def _booked_until(until: datetime) -> QuerySet[Appointment]:
+    """Booked appointments that start no later than `until` (narrowed to one assessment by the caller)."""
+    return Appointment.objects.filter(status=Appointment.Status.BOOKED, start__lte=until)
+
+
+def claimed_appointment(entry: WaitlistEntry) -> Appointment | None:
+    """The appointment a claimed offer booked (or moved to), while it stands."""
+    if entry.status != WaitlistEntry.Status.DONE or entry.offered_start is None:
+        return None
+    return (
+        _booked_until(entry.offered_start)
+        .filter(assessment=entry.assessment, start=entry.offered_start)
+        .first()
+    )
+
+
 def live_offer(entry: WaitlistEntry, now: datetime) -> bool:
     return (
         entry.status == WaitlistEntry.Status.OFFERED
@@ -192,6 +211,11 @@ def claim_offer(
             or locked.offered_start != entry.offered_start
         ):
             raise RuleViolation(_("This offer has ended. You are still on the waiting list."))
+        # Booked at this time or sooner since the offer went out: they keep that one.
+        if _booked_until(entry.offered_start).filter(assessment=entry.assessment).exists():
+            raise RuleViolation(
+                _("You already have an appointment at this time or sooner, so you do not need this one.")
+            )
         later = (
             Appointment.objects.filter(
                 assessment=entry.assessment, status=Appointment.Status.BOOKED, start__gt=entry.offered_start
