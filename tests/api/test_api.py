@@ -3,12 +3,16 @@ Bad input is in test_bad_input.py; the live server under schemathesis and faults
 
 from __future__ import annotations
 
+import io
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from spinepath.clinic.api import schemas
 from spinepath.clinic.api.api import api
@@ -215,6 +219,28 @@ def test_a_token_of_an_inactive_user_is_refused(client: Client, clinic: Any) -> 
     doctor.save()
     response = client.get("/api/v1/staff/worklist", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
+
+
+def test_tokens_expire_and_the_command_issues_them_with_a_checked_lifetime(
+    client: Client, clinic: Any
+) -> None:
+    doctor = make_staff("cmd", Role.CLINICIAN, clinic)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("create_api_token", "cmd", "--days", "30", stdout=out, stderr=err)
+    plain = out.getvalue().strip()
+    assert "Valid until" in err.getvalue()
+    stored = StaffApiToken.objects.get(user=doctor)
+    assert timedelta(days=29) < stored.expires_at - timezone.now() <= timedelta(days=30)
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/staff/worklist", headers=headers).status_code == 200
+    StaffApiToken.objects.filter(pk=stored.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get("/api/v1/staff/worklist", headers=headers).status_code == 401
+    for days in ("0", "366", "-5"):
+        with pytest.raises(CommandError, match="--days must be between 1 and 365"):
+            call_command("create_api_token", "cmd", "--days", days)
+    with pytest.raises(CommandError, match="No staff member called 'nobody'"):
+        call_command("create_api_token", "nobody")
+    assert StaffApiToken.objects.count() == 1
 
 
 def test_tokens_are_stored_only_as_hashes(clinic: Any) -> None:

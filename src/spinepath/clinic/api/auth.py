@@ -1,4 +1,4 @@
-"""Staff systems authenticate with a bearer token (issued by `manage.py create_api_token`, stored hashed)."""
+"""Staff systems authenticate with a bearer token (`manage.py create_api_token`; stored hashed; expires)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,11 @@ class StaffBearer(HttpBearer):
     """`request.auth` becomes the StaffProfile; `request.user` the token's user, for the audit log."""
 
     def authenticate(self, request: HttpRequest, token: str) -> StaffProfile | None:
-        found = StaffApiToken.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+        found = (
+            StaffApiToken.objects.select_related("user")
+            .filter(token_hash=hash_token(token), expires_at__gt=timezone.now())
+            .first()
+        )
         if found is None or not found.user.is_active:
             return None
         profile = StaffProfile.objects.select_related("clinic").filter(user=found.user).first()

@@ -7,19 +7,27 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from spinepath.clinic.api.models import StaffApiToken
+from spinepath.clinic.api.models import DEFAULT_LIFETIME_DAYS, StaffApiToken
+
+MAX_LIFETIME_DAYS = 365
 
 
 class Command(BaseCommand):
-    help = "Create a staff API token: create_api_token USERNAME [--name NAME]"
+    help = "Create a staff API token: create_api_token USERNAME [--name NAME] [--days N]"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("username")
         parser.add_argument("--name", default="integration")
+        parser.add_argument(
+            "--days", type=int, default=DEFAULT_LIFETIME_DAYS, help=f"lifetime, 1-{MAX_LIFETIME_DAYS} days"
+        )
 
-    def handle(self, *args: Any, username: str, name: str, **options: Any) -> None:
+    def handle(self, *args: Any, username: str, name: str, days: int, **options: Any) -> None:
+        if not 1 <= days <= MAX_LIFETIME_DAYS:
+            raise CommandError(f"--days must be between 1 and {MAX_LIFETIME_DAYS}; got {days}.")
         user = get_user_model().objects.filter(username=username).first()
         if user is None or not hasattr(user, "staff_profile"):
             raise CommandError(f"No staff member called {username!r}.")
-        _, plain = StaffApiToken.issue(user=user, name=name)
+        token, plain = StaffApiToken.issue(user=user, name=name, days=days)
         self.stdout.write(plain)
+        self.stderr.write(f"Valid until {token.expires_at:%Y-%m-%d %H:%M} UTC. Shown once: store it now.")
