@@ -243,6 +243,23 @@ def test_tokens_expire_and_the_command_issues_them_with_a_checked_lifetime(
     assert StaffApiToken.objects.count() == 1
 
 
+def test_revoking_tokens_stops_them_at_once(client: Client, clinic: Any) -> None:
+    doctor = make_staff("rev", Role.CLINICIAN, clinic)
+    _, emr = StaffApiToken.issue(user=doctor, name="emr")
+    _, lab = StaffApiToken.issue(user=doctor, name="lab")
+    out = io.StringIO()
+    call_command("revoke_api_tokens", "rev", "--name", "emr", stdout=out)
+    assert "Revoked 1 token(s)" in out.getvalue()
+    assert client.get("/api/v1/staff/worklist", headers={"Authorization": f"Bearer {emr}"}).status_code == 401
+    assert client.get("/api/v1/staff/worklist", headers={"Authorization": f"Bearer {lab}"}).status_code == 200
+    with pytest.raises(CommandError, match="has no API token named 'emr'"):
+        call_command("revoke_api_tokens", "rev", "--name", "emr")
+    with pytest.raises(CommandError, match="No user called 'nobody'"):
+        call_command("revoke_api_tokens", "nobody")
+    call_command("revoke_api_tokens", "rev", stdout=io.StringIO())
+    assert not StaffApiToken.objects.filter(user=doctor).exists()
+
+
 def test_tokens_are_stored_only_as_hashes(clinic: Any) -> None:
     doctor = make_staff("hash", Role.CLINICIAN, clinic)
     stored, plain = StaffApiToken.issue(user=doctor, name="emr")
