@@ -241,6 +241,8 @@ def test_tokens_expire_and_the_command_issues_them_with_a_checked_lifetime(
     with pytest.raises(CommandError, match="No staff member called 'nobody'"):
         call_command("create_api_token", "nobody")
     assert StaffApiToken.objects.count() == 1
+    issued = AuditEvent.objects.get(action="api_token_issued")
+    assert issued.object_id == str(doctor.pk) and issued.detail == "integration, 30 days (command line)"
 
 
 def test_revoking_tokens_stops_them_at_once(client: Client, clinic: Any) -> None:
@@ -258,6 +260,12 @@ def test_revoking_tokens_stops_them_at_once(client: Client, clinic: Any) -> None
         call_command("revoke_api_tokens", "nobody")
     call_command("revoke_api_tokens", "rev", stdout=io.StringIO())
     assert not StaffApiToken.objects.filter(user=doctor).exists()
+    revocations = AuditEvent.objects.filter(action="api_token_revoked", object_id=str(doctor.pk))
+    assert [event.detail for event in revocations.order_by("pk")] == [
+        "1 token(s) (command line)",
+        "1 token(s) (command line)",
+    ]
+    assert {event.clinic for event in revocations} == {clinic}
 
 
 def test_tokens_are_stored_only_as_hashes(clinic: Any) -> None:

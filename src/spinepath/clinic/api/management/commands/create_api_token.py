@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from spinepath.clinic.api.models import DEFAULT_LIFETIME_DAYS, StaffApiToken
+from spinepath.clinic.portal import audit
 
 MAX_LIFETIME_DAYS = 365
 
@@ -29,5 +30,7 @@ class Command(BaseCommand):
         if user is None or not hasattr(user, "staff_profile"):
             raise CommandError(f"No staff member called {username!r}.")
         token, plain = StaffApiToken.issue(user=user, name=name, days=days)
+        audit.record(None, "api_token_issued", "user", str(user.pk), f"{name}, {days} days (command line)",
+                     clinic=user.staff_profile.clinic)  # fmt: skip
         self.stdout.write(plain)
         self.stderr.write(f"Valid until {token.expires_at:%Y-%m-%d %H:%M} UTC. Shown once: store it now.")

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from spinepath.clinic.api.models import StaffApiToken
+from spinepath.clinic.portal import audit
 
 
 class Command(BaseCommand):
@@ -28,4 +29,7 @@ class Command(BaseCommand):
         revoked, _ = tokens.delete()
         if not revoked:
             raise CommandError(f"{username!r} has no API token{f' named {name!r}' if name else ''}.")
+        profile = getattr(user, "staff_profile", None)
+        audit.record(None, "api_token_revoked", "user", str(user.pk), f"{revoked} token(s) (command line)",
+                     clinic=profile.clinic if profile else None)  # fmt: skip
         self.stdout.write(f"Revoked {revoked} token(s) of {username}.")
