@@ -59,6 +59,22 @@ def test_probabilities_are_ordered_and_shares_sum_to_one() -> None:
     assert 0.9 <= sum(c.relative for c in differential) <= 1.0001
 
 
+def test_a_condition_probable_enough_to_escalate_ranks_with_the_red_flag_concerns() -> None:
+    # An older man losing weight, run down, with mid-back pain for months: a rule names infection to rule
+    # out, and cancer is probable enough to raise the urgency by itself. The more probable of the two
+    # comes first, and it stays "a likely cause" (not only one to exclude).
+    answers = baseline(age=72, pain_regions=["mid_back", "lower_back"], duration="3_to_12_months",
+                       onset="gradual", course="same", better_with=[],
+                       general_health=["weight_loss", "thoracic_pain", "feel_unwell"])  # fmt: skip
+    result = assess(answers)
+    first, *rest = result.differential
+    assert first.id == "spinal_malignancy" and not first.must_rule_out
+    assert "escalate:spinal_malignancy" in {reason.rule for reason in result.triage.reasons}
+    infection = next(c for c in rest if c.id == "spinal_infection")
+    assert infection.must_rule_out and infection.probability < first.probability
+    assert "leading:spinal_malignancy" in {reason.rule for reason in result.triage.reasons}
+
+
 def test_conditions_that_cannot_apply_are_left_out() -> None:
     ids = {c.id for c in assess(baseline()).differential}
     assert "labour" not in ids and "pregnancy_related_pelvic_girdle_pain" not in ids

@@ -76,9 +76,17 @@ def rank(
         scored.append((condition, _sigmoid(log_odds), used))
     total = sum(probability for _, probability, _ in scored) or 1.0
 
+    # A condition probable enough to raise the urgency itself (its `escalate` threshold) ranks with the
+    # rule-named ones at that level, the most probable first, but is not marked "must rule out": it is
+    # a likely cause, not only one to exclude.
+    def urgency_rank(condition: Condition, probability: float) -> int:
+        escalation = condition.escalate
+        escalated = escalation.level.rank if escalation and probability >= escalation.probability else -1
+        return max(pinned.get(condition.id, -1), escalated)
+
     # Conditions with a negligible share are noise to a reader; pinned ones are always kept. Only the
     # conditions shown get their explanations built (most of the cost of a result).
-    scored.sort(key=lambda item: (-pinned.get(item[0].id, -1), -item[1]))
+    scored.sort(key=lambda item: (-urgency_rank(item[0], item[1]), -item[1]))
     kept = [item for item in scored if item[0].id in pinned or item[1] / total >= MIN_SHARE][:MAX_SHOWN]
     shown = [
         _result(knowledge, condition, probability, used, total=total, pinned=condition.id in pinned,
