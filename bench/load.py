@@ -40,6 +40,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.booking_race import GRANIAN, PY, ROOT, free_port, postgres_reachable
+from spinepath.evaluation import oracle_answer
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432/spinepath_load"
 REDIS = "redis://127.0.0.1:6379/14"
@@ -168,12 +169,7 @@ class Journeys:
         for _ in range(60):
             if step["done"]:
                 break
-            batch = {}
-            for question in step["questions"]:
-                value = answers.get(question["link_id"])
-                batch[question["link_id"]] = (
-                    [] if value is None and question["type"] in {"multi", "regions"} else value
-                )
+            batch = {q["link_id"]: oracle_answer(answers, q["link_id"], q["type"]) for q in step["questions"]}
             step = self.timed(
                 client, "answer step", "POST", f"/api/v1/interviews/{token}/answers", json={"answers": batch}
             ).json()

@@ -165,6 +165,13 @@ def diagnosis_matches(condition: Any, dx: Iterable[str]) -> bool:
     return any(label.strip().lower() in names for label in dx)
 
 
+def oracle_answer(answers: Mapping[str, Any], link_id: str, question_type: str) -> Any:
+    """How a vignette's person answers an asked question: their answer, or for a checklist or body map
+    they never mentioned, "none of these" (an empty list)."""
+    value = answers.get(link_id)
+    return [] if value is None and question_type in {"multi", "regions"} else value
+
+
 def simulate_interview(answers: Mapping[str, Any]) -> tuple[int, str]:
     """Play the adaptive interview with an oracle that answers from `answers`. Returns (asked, level)."""
     given: dict[str, Any] = {}
@@ -173,10 +180,7 @@ def simulate_interview(answers: Mapping[str, Any]) -> tuple[int, str]:
         if step.done:
             break
         for question in step.questions:
-            value = answers.get(question.link_id)
-            if value is None and question.type in {"multi", "regions"}:
-                value = []
-            given[question.link_id] = value
+            given[question.link_id] = oracle_answer(answers, question.link_id, question.type)
     level = assess(given).triage.level.value
     return len(given), level
 

@@ -21,6 +21,7 @@ from spinepath.clinic.booking.demo import load_demo_clinic
 from spinepath.clinic.intake.models import AssessmentRecord, Interview
 from spinepath.clinic.portal.models import AuditEvent, Role
 from spinepath.engine import assess, validate_answers
+from spinepath.evaluation import oracle_answer
 from tests.engine.helpers import sciatica
 from tests.portal.conftest import make_staff
 
@@ -43,12 +44,7 @@ def complete_interview(client: Client, answers: dict[str, Any]) -> str:
     for _ in range(40):
         if step["done"]:
             break
-        batch = {}
-        for question in step["questions"]:
-            value = answers.get(question["link_id"])
-            batch[question["link_id"]] = (
-                [] if value is None and question["type"] in {"multi", "regions"} else value
-            )
+        batch = {q["link_id"]: oracle_answer(answers, q["link_id"], q["type"]) for q in step["questions"]}
         response = post(client, f"/api/v1/interviews/{token}/answers", {"answers": batch})
         assert response.status_code == 200, response.content
         step = response.json()
