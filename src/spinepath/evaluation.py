@@ -16,15 +16,17 @@ from typing import Any
 
 import yaml
 
-from spinepath.engine import Assessment, assess, get_knowledge, plan_interview
+from spinepath.engine import Assessment, Level, assess, get_knowledge, plan_interview
 
 EVALUATION_SCALE = ("self_care", "routine", "urgent", "emergency")
-TO_EVALUATION_SCALE = {
-    "self_care": "self_care",
-    "routine": "routine",
-    "soon": "routine",
-    "urgent": "urgent",
-    "emergency": "emergency",
+# The judges' scale: "urgent" is "seen within 24-48 hours", so same-day counts as urgent.
+TO_EVALUATION_SCALE: dict[str, str] = {
+    Level.SELF_CARE: "self_care",
+    Level.ROUTINE: "routine",
+    Level.SOON: "routine",
+    Level.URGENT: "urgent",
+    Level.SAME_DAY: "urgent",
+    Level.EMERGENCY: "emergency",
 }
 
 

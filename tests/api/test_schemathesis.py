@@ -41,7 +41,7 @@ clinic = services.default_clinic()
 records = [record_assessment(interview=Interview.objects.create(answers=answers), language="en")
            for answers in (sciatica(), sciatica(), baseline())]
 records.append(record_assessment(interview=Interview.objects.create(answers={"age": 40}), language="en"))
-slot = offer_for(clinic=clinic, result=records[0].result, now=timezone.now()).slots[0]
+slot = offer_for(clinic=clinic, assessment=records[0].assessment, now=timezone.now()).slots[0]
 person = services.Person("Schema Thesis", __import__("datetime").date(1970, 1, 1), "st@example.org", "")
 booked = services.book_appointment(clinic=clinic, record=records[0], clinician_id=slot.clinician_id,
                                    start=slot.start, person=person, idempotency_key="schemathesis-setup")

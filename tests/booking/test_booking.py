@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _first(clinic: Clinic, record: AssessmentRecord):  # type: ignore[no-untyped-def]
-    offer = offer_for(clinic=clinic, result=record.result, now=NOW)
+    offer = offer_for(clinic=clinic, assessment=record.assessment, now=NOW)
     return offer, offer.slots[0]
 
 
@@ -73,7 +73,7 @@ def test_a_taken_slot_is_refused_with_a_clear_message(
 
 def test_emergency_never_books(clinic: Clinic, record_for: Callable, person: Person) -> None:
     record = record_for("emergency")
-    assert offer_for(clinic=clinic, result=record.result, now=NOW).emergency
+    assert offer_for(clinic=clinic, assessment=record.assessment, now=NOW).emergency
     doctor = Clinician.objects.get(clinic=clinic, role="spine_physician")
     with pytest.raises(RuleViolation):
         book_appointment(clinic=clinic, record=record, clinician_id=doctor.pk, start=NOW + timedelta(hours=3),
@@ -83,7 +83,7 @@ def test_emergency_never_books(clinic: Clinic, record_for: Callable, person: Per
 def test_urgent_capacity_cannot_be_taken_by_a_routine_case(
     clinic: Clinic, record_for: Callable, person: Person
 ) -> None:
-    urgent = offer_for(clinic=clinic, result=record_for("urgent").result, now=NOW)
+    urgent = offer_for(clinic=clinic, assessment=record_for("urgent").assessment, now=NOW)
     held = next(s for s in urgent.slots if s.urgent_slot)
     routine_record = record_for("routine")
     with pytest.raises(services.BookingError):
@@ -92,7 +92,7 @@ def test_urgent_capacity_cannot_be_taken_by_a_routine_case(
 
 
 def test_urgent_offers_stay_within_48_hours(clinic: Clinic, record_for: Callable) -> None:
-    offer = offer_for(clinic=clinic, result=record_for("urgent").result, now=NOW)
+    offer = offer_for(clinic=clinic, assessment=record_for("urgent").assessment, now=NOW)
     assert offer.slots and all(s.start <= NOW + timedelta(hours=48) for s in offer.slots)
     assert offer.role == "spine_surgeon"
 
@@ -117,7 +117,7 @@ def test_a_time_outside_the_rota_is_refused(clinic: Clinic, record_for: Callable
 
 def test_urgent_with_no_free_slot_says_phone_the_clinic(clinic: Clinic, record_for: Callable) -> None:
     Clinician.objects.filter(role="spine_surgeon").update(active=False)
-    offer = offer_for(clinic=clinic, result=record_for("urgent").result, now=NOW)
+    offer = offer_for(clinic=clinic, assessment=record_for("urgent").assessment, now=NOW)
     assert offer.phone_instead and not offer.slots
 
 

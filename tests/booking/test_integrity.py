@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 def _slots(clinic: Clinic, record: AssessmentRecord, now: datetime = NOW) -> tuple[Slot, Slot, Slot]:
     """The first three offered slots."""
-    first, second, third, *_ = offer_for(clinic=clinic, result=record.result, now=now).slots
+    first, second, third, *_ = offer_for(clinic=clinic, assessment=record.assessment, now=now).slots
     return first, second, third
 
 

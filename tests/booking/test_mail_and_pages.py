@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _book(clinic: Clinic, record: Any, person: Any, key: str = "k") -> Appointment:
-    offer = offer_for(clinic=clinic, result=record.result, now=NOW)
+    offer = offer_for(clinic=clinic, assessment=record.assessment, now=NOW)
     slot = next(s for s in offer.slots if s.start > NOW + timedelta(hours=30))
     return services.book_appointment(clinic=clinic, record=record, clinician_id=slot.clinician_id, start=slot.start,
                                      person=person, idempotency_key=key, now=NOW)  # fmt: skip
@@ -84,7 +84,7 @@ def test_a_move_says_moved_and_a_cancellation_says_cancelled(
     clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
     appointment = _book(clinic, record_for("routine"), person)
-    later = next(s for s in offer_for(clinic=clinic, result=appointment.assessment.result, now=NOW).slots
+    later = next(s for s in offer_for(clinic=clinic, assessment=appointment.assessment.assessment, now=NOW).slots
                  if s.start > appointment.start)  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         moved = services.reschedule_appointment(appointment=appointment, clinician_id=later.clinician_id,

@@ -31,7 +31,7 @@ OFFER_SUBJECT = "An earlier appointment is free for you"
 def _book(
     clinic: Clinic, record: Any, person: Person, now: datetime, *, after: timedelta, key: str
 ) -> Appointment:
-    offer = offer_for(clinic=clinic, result=record.result, now=now)
+    offer = offer_for(clinic=clinic, assessment=record.assessment, now=now)
     slot = next(s for s in offer.slots if s.start > now + after)
     return services.book_appointment(clinic=clinic, record=record, clinician_id=slot.clinician_id, start=slot.start,
                                      person=person, idempotency_key=key, now=now)  # fmt: skip
@@ -55,7 +55,7 @@ def _offered_slots(
     entry: WaitlistEntry, clinic: Clinic, now: datetime, held_for: int
 ) -> set[tuple[int, datetime]]:
     assert entry.assessment is not None
-    offer = offer_for(clinic=clinic, result=entry.assessment.result, now=now, held_for=held_for)
+    offer = offer_for(clinic=clinic, assessment=entry.assessment.assessment, now=now, held_for=held_for)
     return {(s.clinician_id, s.start) for s in offer.slots}
 
 

@@ -30,7 +30,7 @@ def build(answers: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     arguments: dict[str, Any] = {
         "case_id": CASE_ID,
         "answers": answers,
-        "result": assess(answers).to_dict(),
+        "assessment": assess(answers),
         "assessed_at": AT,
         "person": PERSON,
         "appointment": BOOKING,

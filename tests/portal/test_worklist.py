@@ -143,7 +143,7 @@ def test_csv_export_shows_each_role_no_more_than_it_may_see(
     assert "Ana Example" in {row["name"] for row in desk}
     desk_text = str(desk)
     top = mix["routine"].interview.assessments.get().top_condition
-    assert top is not None and top["name"] not in desk_text and top["name"] in str(doctor)
+    assert top is not None and top.name not in desk_text and top.name in str(doctor)
     assert read_csv(signed_in(staff["other_clinician"])) == []
 
 

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import dj_database_url
 
+from spinepath.engine.languages import DEFAULT_LANGUAGE
+from spinepath.engine.languages import LANGUAGES as SUPPORTED_LANGUAGES
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 SRC_DIR = Path(__file__).resolve().parents[1]
 
@@ -126,8 +129,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("es", "Español")]
+LANGUAGE_CODE = DEFAULT_LANGUAGE
+LANGUAGES = list(SUPPORTED_LANGUAGES.items())
 LOCALE_PATHS = [SRC_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

@@ -12,6 +12,7 @@ from .assess import assess
 from .errors import AnswerError, EngineError, KnowledgeError
 from .interview import InterviewStep, plan_interview
 from .knowledge import Knowledge, get_knowledge, load_knowledge
+from .languages import DEFAULT_LANGUAGE, LANGUAGES, Language, pick_language
 from .model import (
     LEVEL_WITHIN_HOURS,
     AnswerProblem,
@@ -25,6 +26,8 @@ from .model import (
 from .questionnaire import BodyMap, Question, Questionnaire
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
     "LEVEL_WITHIN_HOURS",
     "AnswerError",
     "AnswerProblem",
@@ -36,6 +39,7 @@ __all__ = [
     "InterviewStep",
     "Knowledge",
     "KnowledgeError",
+    "Language",
     "Level",
     "NextStep",
     "Question",
@@ -46,7 +50,9 @@ __all__ = [
     "get_knowledge",
     "get_questionnaire",
     "knowledge_version",
+    "level_label",
     "load_knowledge",
+    "pick_language",
     "plan_interview",
     "validate_answers",
 ]
@@ -68,3 +74,9 @@ def knowledge_version() -> str:
 def validate_answers(answers: Mapping[str, Any], *, complete: bool = False) -> dict[str, Any]:
     """A clean copy of the answers, or AnswerError naming each field at fault."""
     return get_knowledge().questionnaire.validate(answers, complete=complete)
+
+
+def level_label(level: Level, language: str = DEFAULT_LANGUAGE) -> str:
+    """The level in words ("Same day", "Self-care"), never its code."""
+    text = get_knowledge().level_text[level].label
+    return text if isinstance(text, str) else text.get(language) or text[DEFAULT_LANGUAGE]

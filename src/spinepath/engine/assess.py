@@ -8,11 +8,10 @@ from typing import Any
 from . import differential as differential_module
 from .findings import compute_findings, nerve_root
 from .knowledge import Knowledge, get_knowledge
+from .languages import pick_language
 from .model import Assessment
 from .plan import care_plan, next_step
 from .triage import decide, fired_rules, unscreened_questions
-
-LANGUAGES = ("en", "es")
 
 
 def assess(
@@ -24,7 +23,7 @@ def assess(
     unanswered warning-sign questions keep the level at routine or above (never self-care alone).
     """
     kb = knowledge or get_knowledge()
-    language = language if language in LANGUAGES else "en"
+    language = pick_language(language)
     clean = kb.questionnaire.validate(answers)
     findings = compute_findings(kb, clean)
     hits = fired_rules(kb, findings, language)

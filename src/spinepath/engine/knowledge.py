@@ -138,6 +138,8 @@ class Clinician:
 
 @dataclass(frozen=True)
 class LevelText:
+    label: LocalText
+    window: LocalText
     headline: LocalText
     action: LocalText
     next_step: LocalText
@@ -365,7 +367,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         conditions=conditions,
         rules=tuple(rules),
         level_text={
-            Level(name): LevelText(text.headline, text.action, text.next_step)
+            Level(name): LevelText(text.label, text.window, text.headline, text.action, text.next_step)
             for name, text in triage_spec.levels.items()
         },
         messages=triage_spec.messages,

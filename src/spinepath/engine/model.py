@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum, StrEnum
+from functools import cache
 from typing import Any
+
+from pydantic import TypeAdapter
 
 
 class Level(StrEnum):
@@ -14,22 +18,46 @@ class Level(StrEnum):
     ROUTINE = "routine"
     SOON = "soon"
     URGENT = "urgent"
+    SAME_DAY = "same_day"
     EMERGENCY = "emergency"
 
     @property
     def rank(self) -> int:
         return _LEVEL_ORDER.index(self)
 
+    @property
+    def within_hours(self) -> int | None:
+        """How soon a person at this level should be seen (None: no appointment needed)."""
+        return LEVEL_WITHIN_HOURS[self]
+
+    def is_at_least(self, other: Level) -> bool:
+        return self.rank >= other.rank
+
     def at_least(self, other: Level) -> Level:
         """The more urgent of the two: urgency can only ever be raised."""
         return self if self.rank >= other.rank else other
 
+    @classmethod
+    def parse(cls, value: object) -> Level | None:
+        """The level whose code is `value`, or None (for text from templates, filters and old data)."""
+        member = cls._value2member_map_.get(str(value))
+        return member if isinstance(member, Level) else None
 
-_LEVEL_ORDER = [Level.SELF_CARE, Level.ROUTINE, Level.SOON, Level.URGENT, Level.EMERGENCY]
+    @classmethod
+    def most_urgent_first(cls) -> list[Level]:
+        return list(reversed(_LEVEL_ORDER))
 
-# How soon each level should be seen, in hours (None: no appointment needed).
+
+# Least to most urgent: the order every comparison, sort and filter uses.
+_LEVEL_ORDER = [Level.SELF_CARE, Level.ROUTINE, Level.SOON, Level.URGENT, Level.SAME_DAY, Level.EMERGENCY]
+
+# How soon each level should be seen, in hours: the one definition that headlines, booking windows,
+# the worklist, the API and FHIR follow. Emergency: now. Same day: today (GIRFT and NICE ask for
+# same-day assessment for some presentations). Urgent: within 48 hours (CKS "within a few days" at the
+# latest). Soon: 2 weeks. Routine: 6 weeks (NG59 review point). Self-care: no appointment needed.
 LEVEL_WITHIN_HOURS: dict[Level, int | None] = {
     Level.EMERGENCY: 0,
+    Level.SAME_DAY: 12,
     Level.URGENT: 48,
     Level.SOON: 14 * 24,
     Level.ROUTINE: 6 * 7 * 24,
@@ -154,6 +182,17 @@ class Assessment:
         """JSON-ready form (enums become their values)."""
         data: dict[str, Any] = _jsonable(self)
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Assessment:
+        """The typed result back from its stored JSON form (`to_dict`). Raises pydantic's
+        ValidationError when the data does not have the shape of an assessment."""
+        return _assessment_reader().validate_python(data)
+
+
+@cache
+def _assessment_reader() -> TypeAdapter[Assessment]:
+    return TypeAdapter(Assessment)
 
 
 @dataclass(frozen=True)

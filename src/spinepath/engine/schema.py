@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .model import Level
+
 LocalTextSpec = str | dict[str, str]
-LevelName = Literal["self_care", "routine", "soon", "urgent", "emergency"]
 
 
 class Spec(BaseModel):
@@ -91,7 +92,7 @@ class PriorSpec(Spec):
 
 class EscalateSpec(Spec):
     probability: float = Field(gt=0, lt=1)
-    level: LevelName
+    level: Level
     source: str = Field(min_length=3)
 
 
@@ -113,7 +114,7 @@ class ConditionSpec(Spec):
     explanation: LocalTextSpec
     prior: PriorSpec
     clinician: str
-    disposition: LevelName
+    disposition: Level
     escalate: EscalateSpec | None = None
     radicular: bool = False
     requires: Any = None
@@ -128,7 +129,7 @@ class ConditionsFile(Spec):
 # ---------------------------------------------------------------- triage_rules.yaml
 class RuleSpec(Spec):
     id: str
-    level: LevelName
+    level: Level
     when: Any
     title: LocalTextSpec
     action: LocalTextSpec
@@ -139,13 +140,15 @@ class RuleSpec(Spec):
 
 
 class LevelTextSpec(Spec):
+    label: LocalTextSpec
+    window: LocalTextSpec = ""
     headline: LocalTextSpec
     action: LocalTextSpec
     next_step: LocalTextSpec
 
 
 class TriageFile(Spec):
-    levels: dict[LevelName, LevelTextSpec]
+    levels: dict[Level, LevelTextSpec]
     messages: dict[str, LocalTextSpec]
     rules: list[RuleSpec]
 
@@ -200,7 +203,7 @@ class SafetyNetSpec(Spec):
     id: str
     text: LocalTextSpec
     when: Any = None
-    level: Literal["emergency", "urgent", "soon", "routine"] = "emergency"
+    level: Level = Level.EMERGENCY
 
 
 class AdviceFile(Spec):

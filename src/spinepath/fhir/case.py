@@ -16,6 +16,8 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.riskassessment import RiskAssessment
 
+from spinepath.engine import Assessment, Level
+
 from .questionnaire import questionnaire_response
 from .scheduling import appointment_resource
 
@@ -35,39 +37,37 @@ def _urn(resource_id: str) -> str:
 def risk_assessment(
     *,
     case_id: str,
-    result: Mapping[str, Any],
+    assessment: Assessment,
     assessed_at: datetime,
     patient_ref: str,
     basis_ref: str | None = None,
 ) -> dict[str, Any]:
     """The triage (code, mitigation, fired rules in `note`) and the differential (one prediction per
     condition, with its posterior probability and the strongest evidence for it)."""
-    triage = result["triage"]
+    triage = assessment.triage
     resource: dict[str, Any] = {
         "resourceType": "RiskAssessment",
         "id": _derived_id(case_id, "assessment"),
         "status": "final",
         "subject": {"reference": patient_ref},
         "occurrenceDateTime": assessed_at.isoformat(),
-        "method": {"text": f"spinepath engine, knowledge base {result.get('knowledge_version', '')}"},
+        "method": {"text": f"spinepath engine, knowledge base {assessment.knowledge_version}"},
         "basis": [{"reference": basis_ref}] if basis_ref else None,
         "prediction": [
             {
                 "outcome": {
-                    "coding": [{"system": CONDITION_SYSTEM, "code": c["id"]}],
-                    "text": c["name"],
+                    "coding": [{"system": CONDITION_SYSTEM, "code": c.id}],
+                    "text": c.name,
                 },
-                "probabilityDecimal": round(float(c["probability"]), 4),
-                "rationale": "; ".join(e["text"] for e in c.get("evidence_for", [])[:3]) or None,
+                "probabilityDecimal": round(c.probability, 4),
+                "rationale": "; ".join(e.text for e in c.evidence_for[:3]) or None,
             }
-            for c in result.get("differential", [])[:10]
+            for c in assessment.differential[:10]
         ],
-        "mitigation": f"Triage: {triage['level']}. {triage['headline']} {result['next_step']['text']}",
-        "note": [
-            {"text": "; ".join(r["title"] for r in triage.get("reasons", []) if r["level"] != "self_care")}
-        ],
+        "mitigation": f"Triage: {triage.level.value}. {triage.headline} {assessment.next_step.text}",
+        "note": [{"text": "; ".join(r.title for r in triage.reasons if r.level != Level.SELF_CARE)}],
         "code": {
-            "coding": [{"system": TRIAGE_SYSTEM, "code": triage["level"]}],
+            "coding": [{"system": TRIAGE_SYSTEM, "code": triage.level.value}],
             "text": "Back and leg pain triage",
         },
     }
@@ -82,7 +82,7 @@ def case_bundle(
     *,
     case_id: str,
     answers: Mapping[str, Any],
-    result: Mapping[str, Any] | None,
+    assessment: Assessment | None,
     assessed_at: datetime,
     person: Mapping[str, str] | None,
     appointment: Mapping[str, Any] | None,
@@ -107,11 +107,11 @@ def case_bundle(
     response["id"] = _derived_id(case_id, "answers")
     response["subject"] = {"reference": patient_ref}
     entries = [patient, response]
-    if result is not None:
+    if assessment is not None:
         entries.append(
             risk_assessment(
                 case_id=case_id,
-                result=result,
+                assessment=assessment,
                 assessed_at=assessed_at,
                 patient_ref=patient_ref,
                 basis_ref=_urn(response["id"]),

@@ -14,9 +14,18 @@ from fhir.resources.R4B.appointment import Appointment
 from fhir.resources.R4B.schedule import Schedule
 from fhir.resources.R4B.slot import Slot
 
+from spinepath.engine import Level
+
 ROLE_SYSTEM = "https://spinepath.example.org/fhir/CodeSystem/clinician-role"
 # FHIR Appointment.priority: 0 = undefined, 1 = highest; we map the triage level onto it.
-PRIORITY = {"emergency": 1, "urgent": 2, "soon": 4, "routine": 6, "self_care": 9}
+PRIORITY = {
+    Level.EMERGENCY: 1,
+    Level.SAME_DAY: 1,
+    Level.URGENT: 2,
+    Level.SOON: 4,
+    Level.ROUTINE: 6,
+    Level.SELF_CARE: 9,
+}
 
 
 def schedule_resource(
@@ -66,7 +75,7 @@ def appointment_resource(
         "resourceType": "Appointment",
         "id": public_id,
         "status": "booked" if status == "booked" else "cancelled",
-        "priority": PRIORITY.get(urgency, 0),
+        "priority": PRIORITY.get(level, 0) if (level := Level.parse(urgency)) else 0,
         "serviceType": [{"text": service_name}],
         "start": start.isoformat(),
         "end": end.isoformat(),

@@ -7,12 +7,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Header, Router, Status
 
 from spinepath.clinic.booking import services as booking
 from spinepath.clinic.booking.models import Appointment
-from spinepath.clinic.booking.selectors import offer_for
 from spinepath.clinic.booking.tokens import manage_token, read_manage_token
 from spinepath.clinic.intake import services as intake
 
@@ -45,11 +43,7 @@ def slots(request: HttpRequest, token: str) -> dict[str, Any]:
     interview = interview_for(token)
     record = intake.record_assessment(interview=interview, language=interview.language)
     clinic = booking.default_clinic()
-    offer = offer_for(clinic=clinic, result=record.result, now=timezone.now(), language=interview.language)
-    if offer.phone_instead and offer.level == "urgent":
-        booking.flag_for_callback(
-            clinic=clinic, record=record, reason="Urgent result and no urgent slot free (API)"
-        )
+    offer = booking.offer_for_record(clinic=clinic, record=record, language=interview.language)
     return {
         "level": offer.level,
         "clinician_role": offer.role,

@@ -17,6 +17,7 @@ from spinepath.clinic.intake import services as intake
 from spinepath.clinic.intake.models import Interview
 from spinepath.engine import (
     Assessment,
+    Language,
     Question,
     assess,
     get_body_map,
@@ -75,7 +76,7 @@ def question_out(question: Question, language: str) -> dict[str, Any]:
 )
 def questionnaire(
     request: HttpRequest,
-    language: schemas.Language = "en",
+    language: Language = Language.EN,
     output: Annotated[Literal["json", "fhir"], Query(alias="format")] = "json",
 ) -> Any:
     """The one questionnaire: questions, answer types, options and body-map regions.

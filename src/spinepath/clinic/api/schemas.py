@@ -15,10 +15,7 @@ from typing import Annotated, Any, Literal, get_type_hints
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, create_model, field_validator, model_validator
 
-from spinepath.engine import Assessment
-
-Language = Literal["en", "es"]
-Level = Literal["self_care", "routine", "soon", "urgent", "emergency"]
+from spinepath.engine import Assessment, Language, Level
 
 # Bidirectional embedding/override/isolate controls: they can make text read differently than stored.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -111,7 +108,7 @@ class AnswersIn(Schema):
         description='{"linkId": value}; see GET /questionnaire for the types and allowed values',
         examples=[EXAMPLE_ANSWERS],
     )
-    language: Language = "en"
+    language: Language = Language.EN
 
 
 class AnswerStepIn(Schema):
@@ -122,7 +119,7 @@ class AnswerStepIn(Schema):
 
 
 class StartIn(Schema):
-    language: Language = "en"
+    language: Language = Language.EN
 
 
 class EmergencyOut(Schema):

@@ -13,6 +13,7 @@ from spinepath.clinic.portal import audit
 from spinepath.clinic.portal.fhir_export import bundle_for
 from spinepath.clinic.portal.models import Case, Role
 from spinepath.clinic.portal.selectors import cases_for, worklist
+from spinepath.engine import Level
 
 from . import schemas
 from .auth import StaffBearer, require_clinician, staff_of
@@ -31,7 +32,7 @@ CaseStatus = Literal["new", "reviewed", "contacted", "closed"]
 def staff_worklist(
     request: HttpRequest,
     status: CaseStatus | None = None,
-    level: schemas.Level | None = None,
+    level: Level | None = None,
     since: date | None = None,
 ) -> list[dict[str, Any]]:
     """The clinic's cases: flagged first, then the most urgent, then the longest waiting. The likely
@@ -45,11 +46,11 @@ def staff_worklist(
         {
             "case_id": str(row.case.interview.public_id),
             "received": row.record.created_at,
-            "level": row.record.triage_level,
+            "level": row.record.level,
             "status": row.case.status,
             "flags": row.flags,
-            "top_condition": (row.record.top_condition or {}).get("name") if clinical else None,
-            "next_clinician": row.record.result.get("next_step", {}).get("clinician"),
+            "top_condition": row.record.top_condition.name if clinical and row.record.top_condition else None,
+            "next_clinician": row.record.assessment.next_step.clinician,
             "appointment_start": row.appointment.start if row.appointment else None,
         }
         for row in rows

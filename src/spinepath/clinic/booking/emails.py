@@ -15,6 +15,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from spinepath.engine import DEFAULT_LANGUAGE, pick_language
+
 from .models import Appointment, Clinic
 from .tokens import manage_token
 
@@ -23,11 +25,9 @@ DATE_FORMAT = "l j F Y, H:i"
 
 def language_of(appointment: Appointment) -> str:
     """The language the person used for their assessment (English when unknown)."""
-    if appointment.assessment is not None:
-        language = str(appointment.assessment.result.get("language") or "en")
-        if language in dict(settings.LANGUAGES):
-            return language
-    return "en"
+    if appointment.assessment is None:
+        return DEFAULT_LANGUAGE
+    return pick_language(appointment.assessment.assessment.language)
 
 
 def ics_for(appointment: Appointment) -> bytes:

@@ -15,13 +15,8 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.core.exceptions import ValidationError
 from django.db import models
 
-ROLE_CHOICES = [
-    ("spine_surgeon", "Spine surgeon"),
-    ("spine_physician", "Spine specialist doctor"),
-    ("physiotherapist", "Physiotherapist"),
-    ("pain_specialist", "Pain specialist"),
-]
-URGENCY_CHOICES = [(v, v.replace("_", " ").title()) for v in ("self_care", "routine", "soon", "urgent")]
+from spinepath.clinic.choices import bookable_level_choices, bookable_role_choices
+
 WEEKDAYS = [
     (0, "Monday"),
     (1, "Tuesday"),
@@ -61,7 +56,7 @@ class Clinic(models.Model):
 class Clinician(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="clinicians")
     name = models.CharField(max_length=200)
-    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    role = models.CharField(max_length=32, choices=bookable_role_choices)
     active = models.BooleanField(default=True)
 
     def __str__(self) -> str:
@@ -77,7 +72,7 @@ class Service(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NEW)
-    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    role = models.CharField(max_length=32, choices=bookable_role_choices)
     duration_minutes = models.PositiveIntegerField(default=30)
     buffer_minutes = models.PositiveIntegerField(default=0, help_text="Gap kept free after each appointment.")
 
@@ -153,7 +148,7 @@ class Appointment(models.Model):
     start = models.DateTimeField(db_index=True)
     end = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
-    urgency = models.CharField(max_length=16, choices=URGENCY_CHOICES)
+    urgency = models.CharField(max_length=16, choices=bookable_level_choices)
     urgent_slot = models.BooleanField(default=False)
     person_name = models.CharField(max_length=200)
     date_of_birth = models.DateField()
@@ -196,8 +191,8 @@ class WaitlistEntry(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE)
-    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
-    urgency = models.CharField(max_length=16, choices=URGENCY_CHOICES)
+    role = models.CharField(max_length=32, choices=bookable_role_choices)
+    urgency = models.CharField(max_length=16, choices=bookable_level_choices)
     person_name = models.CharField(max_length=200)
     email = models.EmailField()
     assessment = models.ForeignKey(

@@ -7,16 +7,13 @@ ambiguous ones (the autumn hour) are taken once, at their first occurrence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
-from django.utils import translation
-from django.utils.translation import gettext as _
 
-from spinepath.engine import get_knowledge
+from spinepath.engine import Assessment
 
 from .models import (
     Appointment,
@@ -28,32 +25,11 @@ from .models import (
     WaitlistEntry,
     WeeklyAvailability,
 )
+from .policy import Offer, Slot, earliest_start, policy_for, uses_urgent_capacity
 
-BOOKABLE_ROLES = ("spine_surgeon", "spine_physician", "physiotherapist", "pain_specialist")
-WINDOW_HOURS = {"urgent": 48, "soon": 14 * 24}  # routine and self-care use the clinic's booking window
+__all__ = ["MAX_OFFERED", "Offer", "Slot", "available_slots", "offer_for"]
+
 MAX_OFFERED = 60  # enough choice for a page; the rest stay bookable through the API
-
-
-@dataclass(frozen=True)
-class Slot:
-    clinician_id: int
-    clinician_name: str
-    start: datetime  # UTC
-    end: datetime  # UTC
-    urgent_slot: bool
-
-
-@dataclass(frozen=True)
-class Offer:
-    level: str
-    role: str | None
-    role_name: str
-    service: Service | None
-    slots: list[Slot] = field(default_factory=list)
-    emergency: bool = False
-    phone_instead: bool = False
-    why: str = ""
-    window_end: datetime | None = None
 
 
 def _local(day: date, moment: time, zone: ZoneInfo) -> datetime | None:
@@ -91,7 +67,7 @@ def available_slots(
     taken slot from a bad one).
     """
     zone = clinic.zone
-    earliest = max(start, now + timedelta(hours=clinic.min_notice_hours))
+    earliest = max(start, earliest_start(clinic, now))
     latest = min(end, now + timedelta(days=clinic.booking_window_days))
     if latest <= earliest:
         return []
@@ -203,83 +179,20 @@ def _block_slots(
     return found
 
 
-def clinician_name(role: str, language: str = "en") -> str:
-    clinician = get_knowledge().clinicians.get(role)
-    if clinician is None:
-        return role
-    return clinician.name if isinstance(clinician.name, str) else clinician.name.get(language, role)
-
-
-def service_for(clinic: Clinic, role: str) -> Service | None:
-    kind = Service.Kind.PHYSIO if role == "physiotherapist" else Service.Kind.NEW
-    return (
-        Service.objects.filter(clinic=clinic, role=role, kind=kind).first()
-        or Service.objects.filter(clinic=clinic, role=role).first()
-    )
-
-
-def policy_for(*, clinic: Clinic, result: dict[str, Any], now: datetime, language: str = "en") -> Offer:
-    """The rules an assessment's result sets for booking (level, clinician role, service, latest start),
-    without computing slots: cheap enough to re-check inside the booking's write transaction.
-
-    Reads only the stored result: never anything the person's browser sent.
-    """
-    level = result["triage"]["level"]
-    next_step = result.get("next_step") or {}
-    recommended = next_step.get("clinician") or ""
-    why = next_step.get("why") or ""
-    if level == "emergency":
-        return Offer(level, None, "", None, emergency=True, why=why)
-    role = (
-        recommended
-        if recommended in BOOKABLE_ROLES
-        else ("physiotherapist" if level == "self_care" else "spine_physician")
-    )
-    if role != recommended:
-        with translation.override(language):
-            why = " ".join(
-                part
-                for part in (
-                    why,
-                    _(
-                        "The clinician recommended for you (%(recommended)s) does not see people here, so we "
-                        "offer a %(offered)s, who can assess you and refer you on if needed."
-                    )
-                    % {
-                        "recommended": clinician_name(recommended, language) if recommended else "-",
-                        "offered": clinician_name(role, language).lower(),
-                    },
-                )
-                if part
-            )
-    service = service_for(clinic, role)
-    hours = WINDOW_HOURS.get(level, clinic.booking_window_days * 24)
-    window_end = min(now + timedelta(hours=hours), now + timedelta(days=clinic.booking_window_days))
-    return Offer(
-        level,
-        role,
-        clinician_name(role, language),
-        service,
-        phone_instead=service is None,
-        why=why,
-        window_end=window_end,
-    )
-
-
 def offer_for(
     *,
     clinic: Clinic,
-    result: dict[str, Any],
+    assessment: Assessment,
     now: datetime,
     language: str = "en",
     held_for: int | None = None,
 ) -> Offer:
     """What to offer for a stored assessment: the policy plus the free slots within its window.
 
-    `urgent` offers slots within 48 hours, including the capacity held back for urgent cases; when none
-    is free, `phone_instead` is set (the caller tells the person to phone and flags the case).
+    Urgent and same-day results include the capacity held back for urgent cases; when nothing is free
+    within their window, `phone_instead` is set (see `Offer.needs_callback`).
     """
-    policy = policy_for(clinic=clinic, result=result, now=now, language=language)
+    policy = policy_for(clinic=clinic, assessment=assessment, now=now, language=language)
     if policy.emergency or policy.service is None or policy.window_end is None:
         return policy
     slots = available_slots(
@@ -287,12 +200,12 @@ def offer_for(
         service=policy.service,
         start=now,
         end=policy.window_end,
-        urgent=policy.level == "urgent",
+        urgent=uses_urgent_capacity(policy.level),
         now=now,
         held_for=held_for,
     )
     return replace(
         policy,
         slots=slots[:MAX_OFFERED],
-        phone_instead=policy.level == "urgent" and not slots,
+        phone_instead=uses_urgent_capacity(policy.level) and not slots,
     )

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from spinepath.clinic.intake.models import AssessmentRecord
 
 from .models import Appointment, CallbackFlag, Clinic, Clinician, Service
-from .selectors import Slot, available_slots, policy_for
+from .policy import Slot, earliest_start, policy_for, uses_urgent_capacity
+from .selectors import Offer, available_slots, offer_for
 from .tasks import (
     send_appointment_confirmation,
     send_appointment_reminder,
@@ -144,7 +145,7 @@ def _book_checked(
     now: datetime,
     service: Service | None,
 ) -> Appointment:
-    policy = policy_for(clinic=clinic, result=record.result, now=now)
+    policy = policy_for(clinic=clinic, assessment=record.assessment, now=now)
     if policy.emergency:
         raise RuleViolation(
             _("Your answers mean you need help today: do not book. Go to an emergency department now.")
@@ -162,7 +163,7 @@ def _book_checked(
         raise RuleViolation(
             _("That clinician is not the right one for your result. Please pick a time from the list.")
         )
-    if start < now + timedelta(hours=clinic.min_notice_hours):
+    if start < earliest_start(clinic, now):
         raise RuleViolation(_("That time is too soon to book online. Please pick a later time."))
     if start > policy.window_end:
         raise RuleViolation(_("That time is later than your result allows. Please pick an earlier time."))
@@ -173,7 +174,7 @@ def _book_checked(
             service=service,
             start=start,
             end=start + timedelta(minutes=1),
-            urgent=policy.level == "urgent",
+            urgent=uses_urgent_capacity(policy.level),
             now=now,
             clinician=clinician,
             ignore_bookings=ignore_bookings,
@@ -288,6 +289,23 @@ def flag_for_callback(*, clinic: Clinic, record: AssessmentRecord, reason: str) 
     return flag
 
 
+def offer_for_record(
+    *, clinic: Clinic, record: AssessmentRecord, language: str, now: datetime | None = None
+) -> Offer:
+    """What this person may book now. An urgent or same-day result with nothing bookable is flagged
+    for a call-back here, the one place that rule lives, whichever page or endpoint asked."""
+    offer = offer_for(
+        clinic=clinic,
+        assessment=record.assessment,
+        now=now or timezone.now(),
+        language=language,
+        held_for=record.pk,
+    )
+    if offer.needs_callback:
+        flag_for_callback(clinic=clinic, record=record, reason="Urgent result and nothing bookable in time")
+    return offer
+
+
 def default_clinic() -> Clinic:
     clinic = Clinic.objects.order_by("pk").first()
     if clinic is None:
@@ -305,5 +323,6 @@ __all__ = [
     "cancel_appointment",
     "default_clinic",
     "flag_for_callback",
+    "offer_for_record",
     "reschedule_appointment",
 ]

@@ -14,12 +14,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from spinepath.clinic.i18n import current_language
 from spinepath.clinic.intake.models import AssessmentRecord, Interview
 from spinepath.clinic.intake.services import record_assessment
 
@@ -61,10 +62,6 @@ def _days(slots: list[Slot], clinic: Clinic) -> dict[str, list[dict[str, Any]]]:
     return days
 
 
-def _language() -> str:
-    return (translation.get_language() or "en")[:2]
-
-
 def _interview_and_record(token: str) -> tuple[Interview, AssessmentRecord | None]:
     interview = get_object_or_404(Interview, token=token)
     if interview.status != Interview.Status.COMPLETED:
@@ -83,13 +80,7 @@ def _render_offer(
     waitlist_form: WaitlistForm | None = None,
 ) -> HttpResponse:
     clinic = services.default_clinic()
-    offer = offer_for(
-        clinic=clinic, result=record.result, now=timezone.now(), language=_language(), held_for=record.pk
-    )
-    if offer.phone_instead and offer.level == "urgent":
-        services.flag_for_callback(
-            clinic=clinic, record=record, reason="Urgent result and no urgent slot free"
-        )
+    offer = services.offer_for_record(clinic=clinic, record=record, language=current_language())
     context = {
         "interview": interview,
         "clinic": clinic,
@@ -190,9 +181,9 @@ def _render_manage(
     if appointment.status == Appointment.Status.BOOKED and appointment.assessment is not None:
         offer = offer_for(
             clinic=clinic,
-            result=appointment.assessment.result,
+            assessment=appointment.assessment.assessment,
             now=timezone.now(),
-            language=_language(),
+            language=current_language(),
             held_for=appointment.assessment_id,
         )
         days = _days(offer.slots, clinic)

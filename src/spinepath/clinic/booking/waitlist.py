@@ -18,7 +18,7 @@ from spinepath.clinic.intake.models import AssessmentRecord
 
 from . import emails
 from .models import Appointment, Clinic, Clinician, WaitlistEntry
-from .selectors import policy_for, service_for
+from .policy import min_notice, policy_for, service_for
 from .services import Person, RuleViolation, book_appointment, reschedule_appointment
 from .tasks import expire_waitlist_offer
 from .tokens import claim_token
@@ -32,7 +32,7 @@ def join_waitlist(
     *, clinic: Clinic, record: AssessmentRecord, name: str, email: str, now: datetime | None = None
 ) -> WaitlistEntry:
     """Put the person on the list for their result's clinician type and urgency (once per assessment)."""
-    policy = policy_for(clinic=clinic, result=record.result, now=now or timezone.now())
+    policy = policy_for(clinic=clinic, assessment=record.assessment, now=now or timezone.now())
     if policy.emergency or policy.role is None:
         raise RuleViolation(_("This result cannot join the waiting list."))
     with transaction.atomic():
@@ -74,7 +74,7 @@ def _offer(
     skip: tuple[int, ...],
 ) -> WaitlistEntry | None:
     clinic = clinician.clinic
-    until = min(now + HOLD, start - timedelta(hours=clinic.min_notice_hours))
+    until = min(now + HOLD, start - min_notice(clinic))
     service = service_for(clinic, clinician.role)
     # Only a time the next person could book as it is: the same service (length) and enough notice left.
     if until <= now or service is None or service.pk != service_id:
@@ -118,7 +118,7 @@ def _offer(
 def _send_offer(entry: WaitlistEntry) -> None:
     assert entry.offered_clinician and entry.offered_start and entry.offered_until and entry.assessment
     path = reverse("booking:claim", kwargs={"signed": claim_token(str(entry.public_id))})
-    language = str(entry.assessment.result.get("language") or "en")
+    language = entry.assessment.assessment.language
     try:
         emails.send_waitlist_offer(
             email=entry.email,
@@ -127,7 +127,7 @@ def _send_offer(entry: WaitlistEntry) -> None:
             start=entry.offered_start,
             until=entry.offered_until,
             url=f"{settings.SITE_URL}{path}",
-            language=language if language in dict(settings.LANGUAGES) else "en",
+            language=language,
         )
     except Exception:  # the cancellation that freed the time stands; the hold ends and passes on as usual
         logger.warning("waiting-list offer e-mail failed for entry %s", entry.pk, exc_info=True)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Any
+from functools import cached_property
 
 from django.db import models
+
+from spinepath.clinic.choices import level_choices
+from spinepath.engine import Assessment, ConditionResult, Level
 
 
 def new_private_token() -> str:
@@ -49,7 +52,7 @@ class AssessmentRecord(models.Model):
     answers = models.JSONField()
     answers_hash = models.CharField(max_length=64, db_index=True, default="")
     result = models.JSONField()
-    triage_level = models.CharField(max_length=16, db_index=True)
+    triage_level = models.CharField(max_length=16, db_index=True, choices=level_choices)
     triage_rank = models.PositiveSmallIntegerField(db_index=True)
     knowledge_version = models.CharField(max_length=64)
     source = models.CharField(max_length=16, default="interview")  # interview | diary | api
@@ -67,9 +70,18 @@ class AssessmentRecord(models.Model):
     def __str__(self) -> str:
         return f"Assessment {self.public_id} ({self.triage_level})"
 
+    @cached_property
+    def assessment(self) -> Assessment:
+        """The stored result, read through the engine's typed model (never by hand-written keys)."""
+        return Assessment.from_dict(self.result)
+
     @property
-    def top_condition(self) -> dict[str, Any] | None:
-        differential = self.result.get("differential") or []
+    def level(self) -> Level:
+        return Level(self.triage_level)
+
+    @property
+    def top_condition(self) -> ConditionResult | None:
+        differential = self.assessment.differential
         return differential[0] if differential else None
 
 
@@ -83,8 +95,8 @@ class PainDiaryEntry(models.Model):
         help_text="0 = pain does not stop me, 10 = cannot do anything"
     )
     new_symptoms = models.JSONField(default=dict, blank=True)
-    level_before = models.CharField(max_length=16)
-    level_after = models.CharField(max_length=16)
+    level_before = models.CharField(max_length=16, choices=level_choices)
+    level_after = models.CharField(max_length=16, choices=level_choices)
     escalated = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

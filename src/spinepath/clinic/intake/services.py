@@ -14,15 +14,20 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from spinepath.engine import Assessment, Level, assess, knowledge_version, validate_answers
+from spinepath.engine import (
+    Assessment,
+    Level,
+    assess,
+    knowledge_version,
+    pick_language,
+    validate_answers,
+)
 
 from .models import AssessmentRecord, Interview, PainDiaryEntry
 
-LANGUAGES = ("en", "es")
-
 
 def start_interview(*, language: str) -> Interview:
-    return Interview.objects.create(language=language if language in LANGUAGES else "en")
+    return Interview.objects.create(language=pick_language(language))
 
 
 def save_answers(*, interview: Interview, new_answers: Mapping[str, Any]) -> Interview:

@@ -12,11 +12,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from spinepath.clinic.i18n import current_language
 from spinepath.engine import AnswerError, Level, assess, get_questionnaire, plan_interview
 from spinepath.engine.questionnaire import Question
 
@@ -28,11 +28,6 @@ from .models import Interview
 DIARY_QUESTIONS = ("bladder_bowel", "leg_weakness", "general_health")
 
 
-def _language() -> str:
-    language = (translation.get_language() or "en")[:2]
-    return language if language in services.LANGUAGES else "en"
-
-
 def _interview(token: str) -> Interview:
     return get_object_or_404(Interview, token=token)
 
@@ -40,7 +35,7 @@ def _interview(token: str) -> Interview:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        interview = services.start_interview(language=_language())
+        interview = services.start_interview(language=current_language())
         return redirect("intake:step", token=interview.token)
     return render(request, "intake/start.html")
 
@@ -55,7 +50,7 @@ def _questions_to_edit(raw: str, interview: Interview) -> list[Question] | None:
 
 
 def _context(interview: Interview, form: StepForm, *, remaining: int, editing: bool) -> dict[str, Any]:
-    language = _language()
+    language = current_language()
     regions = {q.link_id for q in form.questions if q.type == "regions"}
     return {
         "interview": interview,
@@ -81,7 +76,7 @@ def _context(interview: Interview, form: StepForm, *, remaining: int, editing: b
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
-    language = _language()
+    language = current_language()
     if request.method == "POST":
         questions = _questions_to_edit(request.POST.get("shown", ""), interview)
         if questions is None:
@@ -160,24 +155,24 @@ def back(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def review(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
-    rows = _answer_rows(interview, _language())
+    rows = _answer_rows(interview, current_language())
     return render(request, "intake/review.html", {"interview": interview, "rows": rows})
 
 
 @never_cache
 def emergency(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
-    result = assess(interview.answers, language=_language())
+    result = assess(interview.answers, language=current_language())
     if result.triage.level is not Level.EMERGENCY:  # e.g. an answer was corrected since
         return redirect("intake:step", token=interview.token)
-    services.record_assessment(interview=interview, language=_language())
+    services.record_assessment(interview=interview, language=current_language())
     return render(request, "intake/emergency.html", {"interview": interview, "result": result})
 
 
 @never_cache
 def result(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
-    language = _language()
+    language = current_language()
     if interview.status != Interview.Status.COMPLETED:
         # A result before the warning-sign questions are done would be guesswork: finish first.
         plan = plan_interview(interview.answers, language=language)
@@ -205,7 +200,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 def summary(request: HttpRequest, token: str) -> HttpResponse:
     """A short printable summary to bring to the appointment: result, reasons and answers in words."""
     interview = _interview(token)
-    language = _language()
+    language = current_language()
     if not interview.assessments.exists():
         return redirect("intake:step", token=interview.token)
     record = services.record_assessment(interview=interview, language=language)
@@ -249,7 +244,7 @@ def _booking_url(record: Any) -> str | None:
 @require_http_methods(["GET", "POST"])
 def diary(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
-    language = _language()
+    language = current_language()
     questionnaire = get_questionnaire()
     symptom_questions = [questionnaire.by_id[link_id] for link_id in DIARY_QUESTIONS]
     outcome = None

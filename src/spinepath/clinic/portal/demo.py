@@ -96,7 +96,7 @@ def load_demo_cases(clinic: Clinic) -> None:
         interview = Interview.objects.create(answers=answers)
         records.append(record_assessment(interview=interview, language="en"))
     now = timezone.now()
-    offer = offer_for(clinic=clinic, result=records[2].result, now=now)
+    offer = offer_for(clinic=clinic, assessment=records[2].assessment, now=now)
     if offer.slots:
         slot = offer.slots[0]
         book_appointment(

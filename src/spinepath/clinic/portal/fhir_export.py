@@ -37,7 +37,7 @@ def bundle_for(case: Case) -> dict[str, Any]:
     return case_bundle(
         case_id=str(case.interview.public_id),
         answers=case.interview.answers,
-        result=record.result if record else None,
+        assessment=record.assessment if record else None,
         assessed_at=record.created_at if record else case.interview.created_at,
         person=person,
         appointment=booking,

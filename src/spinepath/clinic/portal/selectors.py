@@ -10,6 +10,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from spinepath.clinic.booking.models import Appointment, CallbackFlag, Clinic
 from spinepath.clinic.intake.models import AssessmentRecord
+from spinepath.engine import Level
 
 from .models import Case
 
@@ -27,7 +28,7 @@ class Row:
 
     @property
     def clinician(self) -> str:
-        return str(self.record.result.get("next_step", {}).get("clinician") or "")
+        return self.record.assessment.next_step.clinician
 
 
 def cases_for(clinic: Clinic) -> QuerySet[Case]:
@@ -86,7 +87,7 @@ def worklist(*, clinic: Clinic, filters: dict[str, Any]) -> list[Row]:
     for record in found:
         case = by_id[record.pk]
         flags = []
-        if record.triage_level == "emergency":
+        if record.level == Level.EMERGENCY:
             flags.append("emergency")
         if case.interview.escalated:
             flags.append("diary escalation")

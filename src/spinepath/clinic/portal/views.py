@@ -20,13 +20,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from spinepath.clinic.booking.models import Appointment
+from spinepath.clinic.choices import level_choices
+from spinepath.clinic.i18n import current_language
 from spinepath.clinic.intake import bodymap_svg
 from spinepath.clinic.intake.display import describe_answer
 from spinepath.engine import get_questionnaire
@@ -38,7 +39,6 @@ from .fhir_export import bundle_for
 from .models import AuditEvent, Case, CaseNote, Role
 from .selectors import cases_for, clinician_types, latest_assessment, worklist
 
-LEVELS = ["emergency", "urgent", "soon", "routine", "self_care"]
 AUDIT_PAGE = 500
 
 
@@ -105,7 +105,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
         filters["status"] = status
     elif status != "all":
         filters["open"] = True
-    if request.GET.get("level") in LEVELS:
+    if request.GET.get("level") in dict(level_choices()):
         filters["level"] = request.GET["level"]
     if re.fullmatch(r"[a-z_]{1,40}", request.GET.get("clinician", "")):
         filters["clinician"] = request.GET["clinician"]
@@ -126,7 +126,7 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "profile": profile,
             "clinical": profile.sees_clinical_detail,
-            "levels": LEVELS,
+            "levels": level_choices(),
             "statuses": Case.Status.choices,
             "clinician_types": clinician_types(clinic=profile.clinic),
             "query": request.GET,
@@ -155,13 +155,9 @@ def worklist_csv(request: HttpRequest) -> HttpResponse:
             row.appointment.start.isoformat() if row.appointment else "",
         ]
         if profile.sees_clinical_detail:
-            top = row.record.top_condition or {}
-            reds = [
-                r["title"]
-                for r in row.record.result["triage"]["reasons"]
-                if r["level"] in {"urgent", "emergency"}
-            ]
-            line += [top.get("name", ""), "; ".join(reds)]
+            top = row.record.top_condition
+            reds = [hit.title for hit in row.record.assessment.triage.red_flags]
+            line += [top.name if top else "", "; ".join(reds)]
         writer.writerow(line)
     audit.record(request, "export_csv", "clinic", str(profile.clinic.pk), f"{len(rows)} cases")
     return response
@@ -208,7 +204,7 @@ def case_view(request: HttpRequest, public_id: str) -> HttpResponse:
     appointments = Appointment.objects.filter(assessment__interview=case.interview).select_related(
         "clinician", "service"
     )
-    language = "es" if get_language().startswith("es") else "en"
+    language = current_language()
     context: dict[str, Any] = {
         "case": case,
         "profile": profile,
@@ -224,7 +220,7 @@ def case_view(request: HttpRequest, public_id: str) -> HttpResponse:
         marks = {r: "numb" for r in case.interview.answers.get("numb_regions") or []}
         marks.update({r: "pain" for r in case.interview.answers.get("pain_regions") or []})
         context.update(
-            result=record.result,
+            result=record.assessment,
             answers=[
                 (q.label(language), describe_answer(q, case.interview.answers[q.link_id], language))
                 for q in questionnaire.questions
@@ -234,7 +230,7 @@ def case_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 (view, [(s, marks.get(s.region_id, "")) for s in bodymap_svg.shapes(view, language)])
                 for view in ("front", "back")
             ],
-            findings=sorted(k for k, v in record.result.get("findings", {}).items() if v),
+            findings=sorted(k for k, v in record.assessment.findings.items() if v),
             diary=diary,
             diary_chart=diary_chart(diary),
         )
