@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,13 @@ from django.urls import reverse
 from .models import Role, StaffProfile
 
 View = Callable[..., HttpResponse]
+
+
+class StaffRequest(HttpRequest):
+    """A request that passed `staff_required`: a signed-in user with a staff profile (`staff`)."""
+
+    user: User
+    staff: StaffProfile
 
 
 def staff_profile(request: HttpRequest) -> StaffProfile | None:
@@ -46,8 +54,9 @@ def staff_required(*roles: Role) -> Callable[[View], View]:
                 return redirect(f"{reverse('portal:two_factor')}?{query}")
             if roles and profile.role not in roles:
                 raise PermissionDenied("your role cannot see this page")
-            request.staff = profile  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            staff_request = cast(StaffRequest, request)
+            staff_request.staff = profile
+            return view(staff_request, *args, **kwargs)
 
         return wrapper
 

@@ -27,12 +27,6 @@ class StaffProfile(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        from .roles import apply_role  # roles imports this module
-
-        apply_role(self)
-
     @property
     def needs_two_factor(self) -> bool:
         return self.role in {Role.CLINICIAN, Role.CLINIC_ADMIN}

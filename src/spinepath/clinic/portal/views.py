@@ -33,7 +33,7 @@ from spinepath.clinic.intake.display import describe_answer
 from spinepath.engine import get_questionnaire
 
 from . import audit
-from .access import is_verified, staff_profile, staff_required
+from .access import StaffRequest, is_verified, staff_profile, staff_required
 from .charts import diary_chart
 from .fhir_export import bundle_for
 from .models import AuditEvent, Case, CaseNote, Role
@@ -115,8 +115,8 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 
 @staff_required()
-def worklist_view(request: HttpRequest) -> HttpResponse:
-    profile = request.staff  # type: ignore[attr-defined]
+def worklist_view(request: StaffRequest) -> HttpResponse:
+    profile = request.staff
     rows = worklist(clinic=profile.clinic, filters=_filters(request))
     audit.record(request, "view_worklist", "clinic", str(profile.clinic.pk), f"{len(rows)} cases")
     return render(
@@ -135,8 +135,8 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required()
-def worklist_csv(request: HttpRequest) -> HttpResponse:
-    profile = request.staff  # type: ignore[attr-defined]
+def worklist_csv(request: StaffRequest) -> HttpResponse:
+    profile = request.staff
     rows = worklist(clinic=profile.clinic, filters=_filters(request))
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="worklist.csv"'
@@ -163,8 +163,8 @@ def worklist_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _case(request: HttpRequest, public_id: str) -> Case:
-    profile = request.staff  # type: ignore[attr-defined]
+def _case(request: StaffRequest, public_id: str) -> Case:
+    profile = request.staff
     return get_object_or_404(cases_for(profile.clinic), interview__public_id=public_id)
 
 
@@ -175,8 +175,8 @@ class CaseUpdateForm(forms.Form):
 
 @staff_required()
 @require_http_methods(["GET", "POST"])
-def case_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    profile = request.staff  # type: ignore[attr-defined]
+def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
+    profile = request.staff
     case = _case(request, public_id)
     form = CaseUpdateForm(request.POST or None, initial={"status": case.status})
     if request.method == "POST" and form.is_valid():
@@ -186,11 +186,11 @@ def case_view(request: HttpRequest, public_id: str) -> HttpResponse:
                 return HttpResponse("Only clinicians can mark a case reviewed.", status=403)
             case.status = status
             if status == Case.Status.REVIEWED:
-                case.reviewed_by, case.reviewed_at = request.user, timezone.now()  # type: ignore[assignment]
+                case.reviewed_by, case.reviewed_at = request.user, timezone.now()
             case.save()
             audit.record(request, "change_status", "case", str(case.interview.public_id), status)
         if form.cleaned_data["note"]:
-            CaseNote.objects.create(case=case, author=request.user, text=form.cleaned_data["note"])  # type: ignore[misc]
+            CaseNote.objects.create(case=case, author=request.user, text=form.cleaned_data["note"])
             audit.record(request, "add_note", "case", str(case.interview.public_id))
         return redirect("portal:case", public_id=public_id)
     audit.record(
@@ -238,16 +238,16 @@ def case_view(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @staff_required(Role.CLINICIAN)
-def case_fhir(request: HttpRequest, public_id: str) -> HttpResponse:
+def case_fhir(request: StaffRequest, public_id: str) -> HttpResponse:
     case = _case(request, public_id)
     audit.record(request, "export_fhir", "case", str(case.interview.public_id))
     return HttpResponse(json.dumps(bundle_for(case), indent=2), content_type="application/fhir+json")
 
 
 @staff_required(Role.CLINIC_ADMIN)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: StaffRequest) -> HttpResponse:
     """The clinic's audit trail (and system-wide events such as retention purges), newest first."""
-    profile = request.staff  # type: ignore[attr-defined]
+    profile = request.staff
     events = AuditEvent.objects.filter(Q(clinic=profile.clinic) | Q(clinic__isnull=True)).select_related(
         "actor"
     )
