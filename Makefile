@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install browser lint typecheck contracts pytest bench demo clean
+.PHONY: run test test-fast install browser lint typecheck contracts pytest bench demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ pytest: install browser
 	$(VENV)/bin/pytest
 
 test: lint typecheck contracts pytest
+
+# The edit loop: lint, types and the suite without browser tests, stopping at the first failure.
+# `make test` stays the whole suite (CI runs it).
+test-fast: lint typecheck contracts
+	mkdir -p var build
+	$(VENV)/bin/pytest -x -m "not browser"
 
 bench: install
 	$(PY) bench/engine.py

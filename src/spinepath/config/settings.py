@@ -10,19 +10,46 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from spinepath.engine.languages import DEFAULT_LANGUAGE
 from spinepath.engine.languages import LANGUAGES as SUPPORTED_LANGUAGES
 
-BASE_DIR = Path(__file__).resolve().parents[3]
-SRC_DIR = Path(__file__).resolve().parents[1]
+SRC_DIR = Path(__file__).resolve().parents[1]  # the installed package (its locale files)
+# Where the embedded database, outbox and collected static files live: `var/` in the directory the
+# server is started from (the checkout, for `make run`), or SPINEPATH_VAR_DIR. Created at start-up
+# (IntakeConfig.ready), never on importing these settings.
+VAR_DIR = Path(os.environ.get("SPINEPATH_VAR_DIR") or Path.cwd() / "var").resolve()
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting; a value that is neither (a typo) stops start-up instead of meaning "no"."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r}: use one of 1/0, true/false, yes/no, on/off")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole-number setting; anything else (or below `minimum`) stops start-up with the reason."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r}: must be at least {minimum}")
+    return number
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -93,12 +120,11 @@ TEMPLATES = [
 
 # SQLite by default (WAL + busy timeout so concurrent writers queue instead of failing);
 # PostgreSQL when DATABASE_URL is set, with connection health checks so a restarted server is survived.
-(BASE_DIR / "var").mkdir(exist_ok=True)  # the embedded database lives here; created on first use
-_default_sqlite = f"sqlite:///{BASE_DIR / 'var' / 'spinepath.sqlite3'}"
+_default_sqlite = f"sqlite:///{VAR_DIR / 'spinepath.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", _default_sqlite),
-        conn_max_age=int(os.environ.get("SPINEPATH_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("SPINEPATH_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -111,7 +137,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file (not :memory:) so live-server and multi-process tests share it; one per test process.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("SPINEPATH_TEST_DB", str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"))
+        "NAME": os.environ.get("SPINEPATH_TEST_DB", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SPINEPATH_TEST_DB", "test_spinepath")}
@@ -137,8 +163,7 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = VAR_DIR / "static"
 # Serve app static files straight from the apps (no collectstatic step needed for `make run`).
 WHITENOISE_USE_FINDERS = True
 
@@ -182,32 +207,32 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if os.environ.get("SPINEPATH_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["SPINEPATH_EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("SPINEPATH_EMAIL_PORT", "25"))
+    EMAIL_PORT = env_int("SPINEPATH_EMAIL_PORT", 25, minimum=1)
     EMAIL_HOST_USER = os.environ.get("SPINEPATH_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("SPINEPATH_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("SPINEPATH_EMAIL_TLS", False)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = BASE_DIR / "var" / "outbox"
+    EMAIL_FILE_PATH = VAR_DIR / "outbox"
 DEFAULT_FROM_EMAIL = os.environ.get("SPINEPATH_FROM_EMAIL", "spinepath <no-reply@spinepath.example>")
 # Links in e-mails need the site's address (no request there).
 SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000")
 
 # Staff sign-in: django-axes locks an account (and address) after repeated failures.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = int(os.environ.get("SPINEPATH_LOGIN_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env_int("SPINEPATH_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "portal/locked.html"
 # Behind N trusted proxies the client address comes from X-Forwarded-For (audit log and lockout).
-SPINEPATH_PROXY_COUNT = int(os.environ.get("SPINEPATH_PROXY_COUNT", "0"))
+SPINEPATH_PROXY_COUNT = env_int("SPINEPATH_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "spinepath.clinic.portal.network.client_ip"
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:worklist"
 
 # Idle timeout: a staff session ends after 30 minutes without a request.
-SESSION_COOKIE_AGE = int(os.environ.get("SPINEPATH_SESSION_SECONDS", str(30 * 60)))
+SESSION_COOKIE_AGE = env_int("SPINEPATH_SESSION_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -10,6 +10,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
+from .settings import env_int
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SPINEPATH_SECRET_KEY", "")
@@ -19,7 +20,7 @@ if len(SECRET_KEY) < 50:
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # One TLS proxy in front by default (docs/deploy.md); it appends the client address to X-Forwarded-For.
-SPINEPATH_PROXY_COUNT = int(os.environ.get("SPINEPATH_PROXY_COUNT", "1"))
+SPINEPATH_PROXY_COUNT = env_int("SPINEPATH_PROXY_COUNT", 1)
 SECURE_HSTS_SECONDS = 63072000  # two years
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
