@@ -116,3 +116,36 @@ def test_answers_read_as_plain_statements() -> None:
     kb = get_knowledge()
     assert kb.finding_text("leg_pain_worse_than_back", True, "en") == "your leg hurts more than your back"
     assert kb.finding_text("course_worsening", False, "es") == "no está empeorando"
+
+
+def test_a_finding_a_rule_names_without_a_statement_is_rejected_at_load(knowledge_copy: Path) -> None:
+    findings = knowledge_copy / "findings.yaml"
+    text = findings.read_text()
+    start = text.index("  - {id: onset_sudden,")
+    findings.write_text(text[:start] + text[text.index("\n", start) + 1 :])
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert error.value.file == "findings.yaml" and "onset_sudden" in error.value.reason
+
+
+def test_a_warning_sign_checklist_must_be_a_multi_choice_checklist(knowledge_copy: Path) -> None:
+    questionnaire = knowledge_copy / "questionnaire.yaml"
+    text = questionnaire.read_text()
+    start = text.index("  - linkId: pregnancy_signs")
+    end = text.index("    type: multi", start)
+    questionnaire.write_text(text[:end] + "    type: integer" + text[end + len("    type: multi") :])
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert error.value.entry == "pregnancy_signs" and "multi or choice" in error.value.reason
+
+
+def test_a_warning_sign_option_that_names_no_finding_is_rejected(knowledge_copy: Path) -> None:
+    questionnaire = knowledge_copy / "questionnaire.yaml"
+    questionnaire.write_text(
+        questionnaire.read_text().replace(
+            "{value: tightenings, finding: pregnancy_tightenings,", "{value: tightenings,"
+        )
+    )
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert error.value.entry == "pregnancy_signs" and "tightenings" in error.value.reason

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -354,6 +354,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         SafetyNet(s.id, s.text, _optional_expr("advice.yaml", s.id, s.when, finding_ids), Level(s.level))
         for s in advice_spec.safety_net
     )
+    _check_statements(conditions, rules, derived_says, derived_says_not)
 
     return Knowledge(
         version=version,
@@ -379,6 +380,38 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     )
 
 
+def _check_statements(
+    conditions: Sequence[Condition],
+    rules: Sequence[Rule],
+    says: Mapping[str, LocalText],
+    says_not: Mapping[str, LocalText],
+) -> None:
+    """Every finding that can be given as a reason reads as a sentence: present (`says`) for any
+    finding a rule or a condition names, and absent (`says_not`) where its absence counts."""
+    in_rules = {finding for rule in rules for finding in rule.when.leaves()}
+    named = in_rules | {item.finding for condition in conditions for item in condition.evidence}
+    missing = sorted(named - set(says))
+    if missing:
+        raise KnowledgeError("findings.yaml", "statements", f"no `says` for {missing}")
+    absence_counts = in_rules | {
+        item.finding for condition in conditions for item in condition.evidence if item.lr_neg != 1.0
+    }
+    missing = sorted(absence_counts - set(says_not))
+    if missing:
+        raise KnowledgeError("findings.yaml", "statements", f"no `says_not` for {missing}")
+
+
+def _check_warning_sign_question(file: str, q: schema.QuestionSpec) -> None:
+    """A warning-sign screen is a checklist (`multi`: an empty list says "none of these") or a
+    follow-up choice; every checklist option names the finding that a rule can fire on."""
+    if q.type not in {"multi", "choice"}:
+        raise KnowledgeError(file, q.linkId, f"a red_flag question must be multi or choice, not {q.type}")
+    if q.type == "multi":
+        silent = [o.value for o in q.options if not o.finding]
+        if silent:
+            raise KnowledgeError(file, q.linkId, f"red_flag checklist options without a finding: {silent}")
+
+
 def _check_absent_template(template: LocalText) -> None:
     _check_languages("findings.yaml", "absent_template", [template])
     texts = [template] if isinstance(template, str) else list(template.values())
@@ -397,6 +430,8 @@ def _load_questionnaire(directory: Path, body_map: BodyMap) -> Questionnaire:
         _check_languages(file, q.linkId, [q.text, q.help, *(o.text for o in q.options)])
         if q.type in {"choice", "multi"} and not q.options:
             raise KnowledgeError(file, q.linkId, f"a {q.type} question needs options")
+        if q.phase == "red_flag":
+            _check_warning_sign_question(file, q)
         _check_unique(f"{file} {q.linkId}", (o.value for o in q.options))
         if q.enable_when is not None:
             _check_enable_when(file, q.linkId, q.enable_when, [x.link_id for x in questions])
