@@ -58,7 +58,7 @@ def test_questionnaire_as_fhir_is_a_valid_r4_questionnaire() -> None:
     result = run("questionnaire", "--fhir")
     assert result.returncode == 0
     resource = Questionnaire.model_validate_json(result.stdout)
-    link_ids = {item.linkId for section in resource.item for item in section.item}
+    link_ids = {item.linkId for section in resource.item or [] for item in section.item or []}
     assert {"age", "bladder_bowel", "pain_regions"} <= link_ids
 
 

@@ -48,7 +48,7 @@ def complete_interview(client: Client, answers: dict[str, Any]) -> str:
         response = post(client, f"/api/v1/interviews/{token}/answers", {"answers": batch})
         assert response.status_code == 200, response.content
         step = response.json()
-    return token
+    return str(token)
 
 
 def test_health_and_questionnaire(client: Client) -> None:

@@ -23,7 +23,7 @@ from tests.engine.helpers import baseline, sciatica
 # Monday 7 December 2026, 07:00 UTC (= 07:00 in London, winter time).
 NOW = datetime(2026, 12, 7, 7, 0, tzinfo=UTC)
 
-ANSWERS = {
+ANSWERS: dict[str, Callable[[], dict[str, Any]]] = {
     "self_care": baseline,
     "routine": sciatica,
     "urgent": lambda: sciatica(leg_weakness=["foot_drop"], weakness_change="new_stable"),

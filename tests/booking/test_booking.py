@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, close_old_connections, connection, transaction
@@ -26,7 +27,7 @@ def _first(clinic: Clinic, record: AssessmentRecord):  # type: ignore[no-untyped
 
 
 def test_routine_result_books_the_recommended_clinician(
-    clinic: Clinic, record_for: Callable, person: Person
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
 ) -> None:
     record = record_for("routine")
     offer, slot = _first(clinic, record)
@@ -36,7 +37,9 @@ def test_routine_result_books_the_recommended_clinician(
     assert appointment.start == slot.start and appointment.assessment == record
 
 
-def test_same_idempotency_key_makes_one_booking(clinic: Clinic, record_for: Callable, person: Person) -> None:
+def test_same_idempotency_key_makes_one_booking(
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
+) -> None:
     record = record_for("routine")
     _, slot = _first(clinic, record)
     args = {
@@ -53,7 +56,7 @@ def test_same_idempotency_key_makes_one_booking(clinic: Clinic, record_for: Call
 
 
 def test_a_taken_slot_is_refused_with_a_clear_message(
-    clinic: Clinic, record_for: Callable, person: Person
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
 ) -> None:
     record = record_for("routine")
     _, slot = _first(clinic, record)
@@ -71,7 +74,7 @@ def test_a_taken_slot_is_refused_with_a_clear_message(
     assert error.value.status == 409 and "taken" in error.value.message
 
 
-def test_emergency_never_books(clinic: Clinic, record_for: Callable, person: Person) -> None:
+def test_emergency_never_books(clinic: Clinic, record_for: Callable[..., Any], person: Person) -> None:
     record = record_for("emergency")
     assert offer_for(clinic=clinic, assessment=record.assessment, now=NOW).emergency
     doctor = Clinician.objects.get(clinic=clinic, role="spine_physician")
@@ -81,7 +84,7 @@ def test_emergency_never_books(clinic: Clinic, record_for: Callable, person: Per
 
 
 def test_urgent_capacity_cannot_be_taken_by_a_routine_case(
-    clinic: Clinic, record_for: Callable, person: Person
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
 ) -> None:
     urgent = offer_for(clinic=clinic, assessment=record_for("urgent").assessment, now=NOW)
     held = next(s for s in urgent.slots if s.urgent_slot)
@@ -91,13 +94,15 @@ def test_urgent_capacity_cannot_be_taken_by_a_routine_case(
                          person=person, idempotency_key="r", now=NOW)  # fmt: skip
 
 
-def test_urgent_offers_stay_within_48_hours(clinic: Clinic, record_for: Callable) -> None:
+def test_urgent_offers_stay_within_48_hours(clinic: Clinic, record_for: Callable[..., Any]) -> None:
     offer = offer_for(clinic=clinic, assessment=record_for("urgent").assessment, now=NOW)
     assert offer.slots and all(s.start <= NOW + timedelta(hours=48) for s in offer.slots)
     assert offer.role == "spine_surgeon"
 
 
-def test_the_wrong_kind_of_clinician_is_refused(clinic: Clinic, record_for: Callable, person: Person) -> None:
+def test_the_wrong_kind_of_clinician_is_refused(
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
+) -> None:
     record = record_for("routine")
     offer, slot = _first(clinic, record)
     other = Clinician.objects.filter(clinic=clinic).exclude(role=offer.role).first()
@@ -107,7 +112,9 @@ def test_the_wrong_kind_of_clinician_is_refused(clinic: Clinic, record_for: Call
                          idempotency_key="w", now=NOW)  # fmt: skip
 
 
-def test_a_time_outside_the_rota_is_refused(clinic: Clinic, record_for: Callable, person: Person) -> None:
+def test_a_time_outside_the_rota_is_refused(
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
+) -> None:
     record = record_for("routine")
     _, slot = _first(clinic, record)
     with pytest.raises(services.BookingError):
@@ -115,14 +122,16 @@ def test_a_time_outside_the_rota_is_refused(clinic: Clinic, record_for: Callable
                          person=person, idempotency_key="x", now=NOW)  # fmt: skip
 
 
-def test_urgent_with_no_free_slot_says_phone_the_clinic(clinic: Clinic, record_for: Callable) -> None:
+def test_urgent_with_no_free_slot_says_phone_the_clinic(
+    clinic: Clinic, record_for: Callable[..., Any]
+) -> None:
     Clinician.objects.filter(role="spine_surgeon").update(active=False)
     offer = offer_for(clinic=clinic, assessment=record_for("urgent").assessment, now=NOW)
     assert offer.phone_instead and not offer.slots
 
 
 def test_partial_overlaps_are_impossible_on_postgresql(
-    clinic: Clinic, record_for: Callable, person: Person
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the exclusion constraint exists on PostgreSQL; SQLite has a trigger (test_integrity.py)")
@@ -140,7 +149,7 @@ def test_partial_overlaps_are_impossible_on_postgresql(
 
 @pytest.mark.django_db(transaction=True)
 def test_ten_parallel_clients_on_one_slot_make_exactly_one_booking(
-    clinic: Clinic, record_for: Callable, person: Person
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
 ) -> None:
     record = record_for("routine")
     _, slot = _first(clinic, record)

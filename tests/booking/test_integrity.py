@@ -54,7 +54,7 @@ def _write(
 
 
 def test_the_sqlite_trigger_refuses_overlapping_booked_appointments_but_allows_back_to_back(
-    clinic: Clinic, record_for: Callable, person: Person
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
 ) -> None:
     if connection.vendor != "sqlite":
         pytest.skip(
@@ -90,7 +90,7 @@ def test_the_sqlite_trigger_refuses_overlapping_booked_appointments_but_allows_b
 
 
 def test_reusing_an_idempotency_key_for_a_different_time_is_a_conflict(
-    clinic: Clinic, record_for: Callable, person: Person
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
 ) -> None:
     record = record_for("routine")
     first_slot, second_slot, _ = _slots(clinic, record)
@@ -105,7 +105,7 @@ def test_reusing_an_idempotency_key_for_a_different_time_is_a_conflict(
 
 
 def test_the_booking_page_and_the_api_answer_a_reused_key_with_409(
-    clinic: Clinic, record_for: Callable, client: Client
+    clinic: Clinic, record_for: Callable[..., Any], client: Client
 ) -> None:
     token = record_for("routine").interview.token
     page = client.get(f"/booking/{token}/")
@@ -136,7 +136,7 @@ def test_the_booking_page_and_the_api_answer_a_reused_key_with_409(
 
 def test_a_reschedule_to_a_taken_time_leaves_the_old_appointment_booked(
     clinic: Clinic,
-    record_for: Callable,
+    record_for: Callable[..., Any],
     person: Person,
     inbox: Inbox,
     django_capture_on_commit_callbacks: Any,
@@ -160,7 +160,7 @@ def test_a_reschedule_to_a_taken_time_leaves_the_old_appointment_booked(
 
 
 def test_a_reschedule_happens_once_and_a_cancelled_appointment_cannot_be_moved(
-    clinic: Clinic, record_for: Callable, person: Person
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
 ) -> None:
     record = record_for("routine")
     first_slot, second_slot, third_slot = _slots(clinic, record)
@@ -178,7 +178,7 @@ def test_a_reschedule_happens_once_and_a_cancelled_appointment_cannot_be_moved(
 
 
 def test_the_manage_page_answers_bad_input_with_4xx_and_a_message(
-    clinic: Clinic, record_for: Callable, person: Person, client: Client
+    clinic: Clinic, record_for: Callable[..., Any], person: Person, client: Client
 ) -> None:
     now = timezone.now()  # the pages run on the wall clock
     mine, theirs = record_for("routine"), record_for("routine")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from email.message import Message
 from typing import Any
 
 import pytest
@@ -31,7 +32,11 @@ def _book(clinic: Clinic, record: Any, person: Any, key: str = "k") -> Appointme
 
 
 def test_confirmation_email_has_the_calendar_invitation_in_the_clinic_zone(
-    clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox, django_capture_on_commit_callbacks: Any
+    clinic: Clinic,
+    record_for: Callable[..., Any],
+    person: Any,
+    inbox: Inbox,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         appointment = _book(clinic, record_for("routine"), person)
@@ -39,14 +44,20 @@ def test_confirmation_email_has_the_calendar_invitation_in_the_clinic_zone(
     message = inbox.messages[0]
     assert message["To"] == "alex@example.org" and message["Subject"] == "Your appointment is booked"
     attachment = next(part for part in message.walk() if part.get_content_type() == "text/calendar")
-    event = Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")[0]
+    event = Calendar.from_ical(bytes(attachment.get_payload(decode=True))).walk("VEVENT")[0]
     start = event.decoded("dtstart")
     assert str(start.tzinfo) == "Europe/London" and start == appointment.start
-    assert "/booking/manage/" in message.get_payload(0).get_payload(decode=True).decode()
+    body = message.get_payload(0)
+    assert isinstance(body, Message)
+    assert "/booking/manage/" in bytes(body.get_payload(decode=True)).decode()
 
 
 def test_reminder_is_queued_for_24_hours_before_and_never_sent_at_booking_time(
-    clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox, django_capture_on_commit_callbacks: Any
+    clinic: Clinic,
+    record_for: Callable[..., Any],
+    person: Any,
+    inbox: Inbox,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         appointment = _book(clinic, record_for("routine"), person)
@@ -56,7 +67,7 @@ def test_reminder_is_queued_for_24_hours_before_and_never_sent_at_booking_time(
 
 
 def test_reminder_is_sent_once_and_not_after_cancelling(
-    clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox
+    clinic: Clinic, record_for: Callable[..., Any], person: Any, inbox: Inbox
 ) -> None:
     appointment = _book(clinic, record_for("routine"), person)
     assert send_appointment_reminder.call(appointment.pk) == "sent"
@@ -81,9 +92,14 @@ def test_manage_links_are_signed_and_expire() -> None:
 
 
 def test_a_move_says_moved_and_a_cancellation_says_cancelled(
-    clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox, django_capture_on_commit_callbacks: Any
+    clinic: Clinic,
+    record_for: Callable[..., Any],
+    person: Any,
+    inbox: Inbox,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     appointment = _book(clinic, record_for("routine"), person)
+    assert appointment.assessment is not None
     later = next(s for s in offer_for(clinic=clinic, assessment=appointment.assessment.assessment, now=NOW).slots
                  if s.start > appointment.start)  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
@@ -102,7 +118,11 @@ def test_a_move_says_moved_and_a_cancellation_says_cancelled(
 
 
 def test_freed_slot_is_offered_to_the_waitlist(
-    clinic: Clinic, record_for: Callable, person: Any, inbox: Inbox, django_capture_on_commit_callbacks: Any
+    clinic: Clinic,
+    record_for: Callable[..., Any],
+    person: Any,
+    inbox: Inbox,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     appointment = _book(clinic, record_for("routine"), person)
     waiting = waitlist.join_waitlist(
@@ -115,7 +135,7 @@ def test_freed_slot_is_offered_to_the_waitlist(
     assert any(m["To"] == "sam@example.org" for m in inbox.messages)
 
 
-def test_booking_pages_end_to_end(clinic: Clinic, record_for: Callable, client: Client) -> None:
+def test_booking_pages_end_to_end(clinic: Clinic, record_for: Callable[..., Any], client: Client) -> None:
     record = record_for("routine")
     token = record.interview.token
     page = client.get(f"/booking/{token}/")
@@ -142,7 +162,9 @@ def test_booking_pages_end_to_end(clinic: Clinic, record_for: Callable, client: 
     assert Appointment.objects.get().status == "cancelled"
 
 
-def test_bad_booking_input_gets_4xx_not_500(clinic: Clinic, record_for: Callable, client: Client) -> None:
+def test_bad_booking_input_gets_4xx_not_500(
+    clinic: Clinic, record_for: Callable[..., Any], client: Client
+) -> None:
     token = record_for("routine").interview.token
     base = {"idempotency_key": "k", "name": "Alex", "date_of_birth": "1980-03-27", "email": "a@example.org"}
     assert client.post(f"/booking/{token}/", {**base, "slot": "nonsense"}).status_code == 400
@@ -163,14 +185,14 @@ def test_bad_booking_input_gets_4xx_not_500(clinic: Clinic, record_for: Callable
 
 
 def test_emergency_result_shows_instructions_instead_of_slots(
-    clinic: Clinic, record_for: Callable, client: Client
+    clinic: Clinic, record_for: Callable[..., Any], client: Client
 ) -> None:
     page = client.get(f"/booking/{record_for('emergency').interview.token}/").content.decode()
     assert "Do not book" in page and "Choose a time" not in page
 
 
 def test_urgent_without_free_capacity_asks_to_phone_and_flags_the_case(
-    clinic: Clinic, record_for: Callable, client: Client
+    clinic: Clinic, record_for: Callable[..., Any], client: Client
 ) -> None:
     Clinician.objects.filter(role="spine_surgeon").update(active=False)
     record = record_for("urgent")
@@ -179,7 +201,7 @@ def test_urgent_without_free_capacity_asks_to_phone_and_flags_the_case(
     assert CallbackFlag.objects.filter(assessment=record).exists()
 
 
-def test_booking_pages_in_spanish(clinic: Clinic, record_for: Callable, client: Client) -> None:
+def test_booking_pages_in_spanish(clinic: Clinic, record_for: Callable[..., Any], client: Client) -> None:
     client.cookies["django_language"] = "es"
     page = client.get(f"/booking/{record_for('routine').interview.token}/").content.decode()
     assert "Elija una hora" in page and "Sus datos" in page

@@ -32,7 +32,7 @@ def test_slots_follow_the_rota_and_skip_the_lunch_break(clinic: Clinic) -> None:
 def test_urgent_capacity_is_held_back_for_urgent_cases(clinic: Clinic) -> None:
     service = _service(clinic, "spine_physician")
     sunday = NOW - timedelta(days=1)
-    window = {
+    window: dict[str, Any] = {
         "clinic": clinic,
         "service": service,
         "start": sunday,

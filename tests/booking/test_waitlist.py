@@ -37,7 +37,7 @@ def _book(
                                      person=person, idempotency_key=key, now=now)  # fmt: skip
 
 
-def _join(clinic: Clinic, record_for: Callable, name: str, now: datetime) -> WaitlistEntry:
+def _join(clinic: Clinic, record_for: Callable[..., Any], name: str, now: datetime) -> WaitlistEntry:
     email = f"{name.lower()}@example.org"
     return waitlist.join_waitlist(
         clinic=clinic, record=record_for("routine"), name=name, email=email, now=now
@@ -52,14 +52,14 @@ def _claim_path(inbox: Inbox, address: str) -> str:
 
 
 def _offered_slots(
-    entry: WaitlistEntry, clinic: Clinic, now: datetime, held_for: int
+    entry: WaitlistEntry, clinic: Clinic, now: datetime, held_for: int | None
 ) -> set[tuple[int, datetime]]:
     assert entry.assessment is not None
     offer = offer_for(clinic=clinic, assessment=entry.assessment.assessment, now=now, held_for=held_for)
     return {(s.clinician_id, s.start) for s in offer.slots}
 
 
-def _expiry_job(entry: WaitlistEntry) -> DBTaskResult:
+def _expiry_job(entry: WaitlistEntry) -> DBTaskResult[Any, Any]:
     jobs = [
         job
         for job in DBTaskResult.objects.filter(task_path__endswith="expire_waitlist_offer")
@@ -77,7 +77,7 @@ def _run_expiry(entry: WaitlistEntry, now: datetime) -> str:
 
 def test_a_freed_time_is_held_for_the_first_person_and_the_claim_page_books_it(
     clinic: Clinic,
-    record_for: Callable,
+    record_for: Callable[..., Any],
     person: Person,
     inbox: Inbox,
     client: Client,
@@ -133,7 +133,7 @@ def test_a_freed_time_is_held_for_the_first_person_and_the_claim_page_books_it(
 
 def test_an_unclaimed_offer_passes_to_the_next_person_after_the_hold_and_never_back(
     clinic: Clinic,
-    record_for: Callable,
+    record_for: Callable[..., Any],
     person: Person,
     inbox: Inbox,
     django_capture_on_commit_callbacks: Any,
@@ -172,7 +172,7 @@ def test_an_unclaimed_offer_passes_to_the_next_person_after_the_hold_and_never_b
 
 
 def test_claiming_moves_a_later_appointment_instead_of_booking_twice(
-    clinic: Clinic, record_for: Callable, person: Person, django_capture_on_commit_callbacks: Any
+    clinic: Clinic, record_for: Callable[..., Any], person: Person, django_capture_on_commit_callbacks: Any
 ) -> None:
     freed = _book(clinic, record_for("routine"), person, NOW, after=timedelta(hours=30), key="alex")
     sam = _join(clinic, record_for, "Sam", NOW)
@@ -190,7 +190,7 @@ def test_claiming_moves_a_later_appointment_instead_of_booking_twice(
 
 
 def test_someone_already_booked_as_soon_is_passed_over_and_cannot_claim_a_later_time(
-    clinic: Clinic, record_for: Callable, person: Person, django_capture_on_commit_callbacks: Any
+    clinic: Clinic, record_for: Callable[..., Any], person: Person, django_capture_on_commit_callbacks: Any
 ) -> None:
     freed = _book(clinic, record_for("routine"), person, NOW, after=timedelta(days=3), key="alex")
     sam = _join(clinic, record_for, "Sam", NOW)
@@ -214,7 +214,7 @@ def test_someone_already_booked_as_soon_is_passed_over_and_cannot_claim_a_later_
 
 
 def test_an_offer_that_ended_cannot_be_claimed(
-    clinic: Clinic, record_for: Callable, person: Person, django_capture_on_commit_callbacks: Any
+    clinic: Clinic, record_for: Callable[..., Any], person: Person, django_capture_on_commit_callbacks: Any
 ) -> None:
     freed = _book(clinic, record_for("routine"), person, NOW, after=timedelta(hours=30), key="alex")
     sam = _join(clinic, record_for, "Sam", NOW)
@@ -229,7 +229,7 @@ def test_an_offer_that_ended_cannot_be_claimed(
 
 
 def test_claim_links_that_are_forged_expired_or_used_get_a_clear_4xx_page(
-    clinic: Clinic, record_for: Callable, client: Client
+    clinic: Clinic, record_for: Callable[..., Any], client: Client
 ) -> None:
     class LongAgo(signing.TimestampSigner):
         def timestamp(self) -> str:
@@ -253,7 +253,7 @@ def test_claim_links_that_are_forged_expired_or_used_get_a_clear_4xx_page(
 
 def test_the_claim_form_answers_bad_details_with_400_and_says_what_to_fix(
     clinic: Clinic,
-    record_for: Callable,
+    record_for: Callable[..., Any],
     person: Person,
     inbox: Inbox,
     client: Client,
@@ -285,7 +285,7 @@ def test_the_claim_form_answers_bad_details_with_400_and_says_what_to_fix(
 
 
 def test_joining_the_waiting_list_from_the_booking_page(
-    clinic: Clinic, record_for: Callable, client: Client
+    clinic: Clinic, record_for: Callable[..., Any], client: Client
 ) -> None:
     token = record_for("routine").interview.token
     joined = client.post(f"/booking/{token}/waitlist/", {"name": "Sam", "email": "sam@example.org"})
@@ -302,7 +302,7 @@ def test_joining_the_waiting_list_from_the_booking_page(
 
 @pytest.mark.django_db(transaction=True)  # so the after-commit work runs inside the request, as in production
 def test_cancelling_still_works_when_the_mail_server_is_down(
-    clinic: Clinic, record_for: Callable, person: Person, client: Client
+    clinic: Clinic, record_for: Callable[..., Any], person: Person, client: Client
 ) -> None:
     now = timezone.now()
     appointment = _book(clinic, record_for("routine"), person, now, after=timedelta(hours=30), key="alex")

@@ -44,7 +44,7 @@ def run_journey(page: Any, live_server: Any, answers: dict[str, Any], name: str,
         if number < 2:
             check_page(page, f"{name}-step-{number + 1}")
         answer_step(page, answers)
-    return page.url
+    return str(page.url)
 
 
 def test_self_care_journey(page: Any, live_server: Any) -> None:
@@ -104,9 +104,11 @@ def test_resume_after_closing_the_tab(browser: Any, live_server: Any) -> None:
 
 def focused(page: Any) -> str:
     """The focused control as "name=value" (a field) or "button:Its text"."""
-    return page.evaluate(
-        "(e => e.tagName === 'BUTTON' ? 'button:' + e.textContent.trim() : e.name + '=' + e.value)"
-        "(document.activeElement)"
+    return str(
+        page.evaluate(
+            "(e => e.tagName === 'BUTTON' ? 'button:' + e.textContent.trim() : e.name + '=' + e.value)"
+            "(document.activeElement)"
+        )
     )
 
 

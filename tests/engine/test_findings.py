@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from spinepath.engine import get_knowledge
 from spinepath.engine.findings import compute_findings, nerve_root
 
 from .helpers import baseline, sciatica
 
 
-def findings_of(answers: dict) -> dict[str, bool]:
+def findings_of(answers: dict[str, Any]) -> dict[str, bool]:
     return compute_findings(get_knowledge(), answers)
 
 

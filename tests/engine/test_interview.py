@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from spinepath.engine import Level, get_questionnaire, plan_interview
 from spinepath.evaluation import simulate_interview
 
@@ -15,7 +17,7 @@ def test_the_interview_starts_with_who_you_are() -> None:
 
 
 def test_the_red_flag_screen_comes_before_any_adaptive_question() -> None:
-    given: dict = {}
+    given: dict[str, Any] = {}
     phases = []
     while True:
         step = plan_interview(given)

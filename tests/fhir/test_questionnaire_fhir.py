@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
@@ -10,7 +12,7 @@ from spinepath.fhir.questionnaire import questionnaire_resource, questionnaire_r
 from tests.engine.helpers import sciatica
 
 
-def _items(resource: dict) -> dict[str, dict]:
+def _items(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {item["linkId"]: item for section in resource["item"] for item in section["item"]}
 
 

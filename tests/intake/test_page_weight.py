@@ -22,7 +22,7 @@ LIMIT = 100 * 1024
 def weight(html: bytes) -> tuple[int, int]:
     """(uncompressed, gzip-compressed) bytes of the page and every stylesheet and script it links."""
     assets = sorted(set(re.findall(rb'(?:href|src)="/static/([^"]+)"', html)))
-    bodies = [html, *(Path(finders.find(asset.decode())).read_bytes() for asset in assets)]
+    bodies = [html, *(Path(str(finders.find(asset.decode()))).read_bytes() for asset in assets)]
     return sum(len(b) for b in bodies), sum(len(gzip.compress(b, 6)) for b in bodies)
 
 

@@ -90,9 +90,11 @@ def book(record: AssessmentRecord, *, name: str = "Ana Example", days_ahead: int
     assert clinician is not None
     hours = Appointment.objects.count()  # a different hour for each booking: no double booking
     start = timezone.now().replace(microsecond=0) + timedelta(days=days_ahead, hours=hours)
+    service = Service.objects.filter(clinic=clinician.clinic, role="spine_physician").first()
+    assert service is not None
     return Appointment.objects.create(
         clinician=clinician,
-        service=Service.objects.filter(clinic=clinician.clinic, role="spine_physician").first(),
+        service=service,
         start=start,
         end=start + timedelta(minutes=30),
         urgency="routine",

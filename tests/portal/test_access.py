@@ -53,7 +53,7 @@ def opens(client: Client, url: str) -> bool:
 
 
 def test_every_staff_url_for_every_role(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     mine, _ = cases
     clients = {role: signed_in(staff[role]) for role in ROLES}
@@ -76,7 +76,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_come_back_after(cases: tuple
 
 
 def test_another_clinics_case_is_invisible_whatever_the_id(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     mine, theirs = cases
     doctor = signed_in(staff["clinician"])
@@ -123,7 +123,7 @@ def test_the_staff_api_keeps_to_the_tokens_clinic_and_role(
 
 
 def test_a_case_moves_to_the_clinic_where_the_person_is_booked(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     _, theirs = cases
     doctor = signed_in(staff["clinician"])
@@ -177,7 +177,7 @@ def test_clinicians_and_admins_must_pass_two_factor_first(
 
 
 def test_front_desk_sees_contact_and_booking_but_not_clinical_detail(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     mine, _ = cases
     book(mine.interview.assessments.get(), name="Ana Example")
@@ -193,7 +193,7 @@ def test_front_desk_sees_contact_and_booking_but_not_clinical_detail(
 
 
 def test_only_clinicians_can_mark_a_case_reviewed_and_it_records_who_and_when(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     mine, _ = cases
     url = f"/staff/case/{mine.interview.public_id}/"
@@ -213,7 +213,7 @@ def test_only_clinicians_can_mark_a_case_reviewed_and_it_records_who_and_when(
 
 
 def test_a_clinic_admin_configures_their_own_clinic_only(
-    clinics: Any, staff: dict[str, Any], signed_in: Callable
+    clinics: Any, staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     from spinepath.clinic.booking.models import Clinician, Service
 

@@ -20,7 +20,7 @@ def actions_by(username: str) -> list[str]:
 
 
 def test_every_view_and_change_of_health_data_is_recorded_with_who_what_when_and_where(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     mine, _ = cases
     case_id = str(mine.interview.public_id)
@@ -48,7 +48,7 @@ def test_every_view_and_change_of_health_data_is_recorded_with_who_what_when_and
 
 
 def test_refused_requests_record_no_view(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     _, theirs = cases
     doctor = signed_in(staff["clinician"])
@@ -57,7 +57,9 @@ def test_refused_requests_record_no_view(
     assert not AuditEvent.objects.filter(action__in=["view_case", "export_fhir"]).exists()
 
 
-def test_the_log_is_append_only(cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable) -> None:
+def test_the_log_is_append_only(
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
+) -> None:
     signed_in(staff["clinician"]).get("/staff/")
     event = AuditEvent.objects.filter(action="view_worklist").get()
     event.action = "nothing_to_see"
@@ -73,7 +75,7 @@ def test_the_log_is_append_only(cases: tuple[Case, Case], staff: dict[str, Any],
 
 
 def test_the_admin_site_shows_the_log_read_only(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     boss = signed_in(staff["clinic_admin"])
     event = AuditEvent.objects.filter(actor_name="boss").first()
@@ -92,7 +94,7 @@ def test_the_admin_site_shows_the_log_read_only(
 
 
 def test_admins_read_their_own_clinics_log_in_the_portal(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     mine, theirs = cases
     signed_in(staff["clinician"]).get(f"/staff/case/{mine.interview.public_id}/")

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_booked_case_exports_as_a_valid_fhir_bundle(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     mine, _ = cases
     appointment = book(mine.interview.assessments.get(), name="Ana Example")

@@ -102,7 +102,7 @@ def test_front_desk_needs_no_second_factor(clinics: Any) -> None:
     assert client.get("/staff/").status_code == 200
 
 
-def test_sessions_end_after_thirty_idle_minutes(clinics: Any, signed_in: Callable) -> None:
+def test_sessions_end_after_thirty_idle_minutes(clinics: Any, signed_in: Callable[..., Any]) -> None:
     client = signed_in(make_staff("doc", Role.CLINICIAN, clinics[0]))
     client.get("/staff/")
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
@@ -128,7 +128,7 @@ def test_roles_are_groups_and_only_admins_reach_the_admin_site(clinics: Any) -> 
 
 
 def test_a_clinic_admin_cannot_reach_superusers_or_grant_superuser_powers(
-    staff: dict[str, Any], signed_in: Callable, django_user_model: Any
+    staff: dict[str, Any], signed_in: Callable[..., Any], django_user_model: Any
 ) -> None:
     root = django_user_model.objects.create_superuser("root", "root@example.org", "x" * 20)
     boss = signed_in(staff["clinic_admin"])
@@ -153,7 +153,7 @@ def test_security_headers_on_every_page(client: Client) -> None:
 
 
 def test_staff_pages_have_no_inline_script(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     mine, _ = cases
     doctor = signed_in(staff["clinician"])
@@ -163,7 +163,7 @@ def test_staff_pages_have_no_inline_script(
 
 
 def test_no_health_data_reaches_the_application_logs(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable, caplog: Any
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any], caplog: Any
 ) -> None:
     mine, theirs = cases
     record = mine.interview.assessments.get()
@@ -212,7 +212,7 @@ def test_staff_passwords_are_hashed_with_argon2(clinics: Any) -> None:
 
 
 def test_behind_a_proxy_the_client_address_is_audited_and_forged_hops_are_ignored(
-    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable, settings: Any
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any], settings: Any
 ) -> None:
     settings.SPINEPATH_PROXY_COUNT = 1
     desk = signed_in(staff["front_desk"])
