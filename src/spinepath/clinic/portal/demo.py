@@ -12,6 +12,7 @@ from spinepath.clinic.booking.selectors import offer_for
 from spinepath.clinic.booking.services import Person, book_appointment
 from spinepath.clinic.intake.models import Interview
 from spinepath.clinic.intake.services import add_diary_entry, record_assessment
+from spinepath.evaluation import complete_answers
 
 from .models import Role, StaffProfile
 
@@ -22,69 +23,49 @@ DEMO_STAFF = [
     ("admin", "demo-admin-pass-1", Role.CLINIC_ADMIN),
 ]
 
-DEMO_CASES = [
-    {
+# Each demo person's story; `complete_answers` (the one builder of complete answer sets, shared with
+# the tests) answers every checklist and body map they do not mention with "none of these".
+DEMO_STORIES = [
+    {  # new saddle numbness with pain in both legs: an emergency
         "age": 47,
         "sex": "female",
         "pregnancy": "no",
         "pain_regions": ["lower_back", "calf_left", "calf_right"],
-        "numb_regions": [],
         "duration": "3_to_12_months",
         "bladder_bowel": ["numb_saddle"],
         "bladder_bowel_timing": "new_or_worse",
-        "leg_weakness": [],
-        "general_health": [],
-        "medical_history": [],
         "injury": "none",
-        "emergency_signs": [],
     },
-    {
+    {  # a new foot drop: urgent
         "age": 49,
         "sex": "male",
         "pain_regions": ["buttock_right", "shin_outer_right", "foot_top_right"],
-        "numb_regions": [],
         "worse_part": "leg",
         "duration": "under_1_week",
         "course": "worse",
-        "bladder_bowel": [],
         "leg_weakness": ["foot_drop"],
         "weakness_change": "new_stable",
-        "general_health": [],
-        "medical_history": [],
         "injury": "none",
-        "emergency_signs": [],
     },
-    {
+    {  # neurogenic claudication: booked
         "age": 73,
         "sex": "female",
         "pain_regions": ["buttock_left", "buttock_right", "calf_left", "calf_right"],
-        "numb_regions": [],
         "worse_part": "leg",
         "duration": "over_1_year",
         "both_legs_timing": "only_when_walking",
-        "bladder_bowel": [],
-        "leg_weakness": [],
-        "general_health": [],
-        "medical_history": [],
         "injury": "none",
-        "emergency_signs": [],
         "walking_pain": "eases_sitting_or_bending",
         "better_with": ["sitting", "leaning_forward"],
     },
-    {
+    {  # a few days of back pain after lifting: self-care, then a worse diary entry
         "age": 36,
         "sex": "male",
         "pain_regions": ["lower_back"],
-        "numb_regions": [],
         "duration": "under_1_week",
         "onset": "lifting_or_twisting",
         "course": "better",
-        "bladder_bowel": [],
-        "leg_weakness": [],
-        "general_health": [],
-        "medical_history": [],
         "injury": "none",
-        "emergency_signs": [],
     },
 ]
 
@@ -92,8 +73,8 @@ DEMO_CASES = [
 def load_demo_cases(clinic: Clinic) -> None:
     """Assess the demo answer sets; book the third person and log a worse diary check-in for the last."""
     records = []
-    for answers in DEMO_CASES:
-        interview = Interview.objects.create(answers=answers)
+    for story in DEMO_STORIES:
+        interview = Interview.objects.create(answers=complete_answers(story))
         records.append(record_assessment(interview=interview, language="en"))
     now = timezone.now()
     offer = offer_for(clinic=clinic, assessment=records[2].assessment, now=now)
