@@ -448,6 +448,7 @@ def _load_questionnaire(directory: Path, body_map: BodyMap) -> Questionnaire:
                 help=q.help,
                 options=tuple(Option(o.value, o.finding, o.text) for o in q.options),
                 enable_when=q.enable_when,
+                diary=q.diary,
             )
         )
     return Questionnaire(

@@ -104,6 +104,7 @@ class Question:
     help: LocalText | None
     options: tuple[Option, ...]
     enable_when: Any = None
+    diary: bool = False
 
     def label(self, language: str) -> str:
         return localise(self.text, language)
@@ -127,6 +128,11 @@ class Questionnaire:
         self.questions = questions
         self.body_map = body_map
         self.by_id: dict[str, Question] = {question.link_id: question for question in questions}
+
+    @property
+    def diary_questions(self) -> tuple[Question, ...]:
+        """The warning-sign checklists asked again at each pain-diary check-in (`diary: true`)."""
+        return tuple(question for question in self.questions if question.diary)
 
     # -------------------------------------------------------------- branching
     def is_enabled(self, question: Question, answers: Mapping[str, Any]) -> bool | None:

@@ -38,6 +38,7 @@ class QuestionSpec(Spec):
     help: LocalTextSpec | None = None
     options: list[OptionSpec] = Field(default_factory=list)
     enable_when: Any = None
+    diary: bool = False  # asked again at each pain-diary check-in ("anything new?")
 
 
 class SectionSpec(Spec):

@@ -25,8 +25,6 @@ from .display import describe_answer
 from .forms import DiaryForm, StepForm
 from .models import Interview
 
-DIARY_QUESTIONS = ("bladder_bowel", "leg_weakness", "general_health")
-
 
 def _interview(token: str) -> Interview:
     return get_object_or_404(Interview, token=token)
@@ -246,7 +244,7 @@ def diary(request: HttpRequest, token: str) -> HttpResponse:
     interview = _interview(token)
     language = current_language()
     questionnaire = get_questionnaire()
-    symptom_questions = [questionnaire.by_id[link_id] for link_id in DIARY_QUESTIONS]
+    symptom_questions = list(questionnaire.diary_questions)
     outcome = None
     status = 200
     form = DiaryForm(request.POST or None)

@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -32,11 +31,11 @@ from spinepath.clinic.intake import bodymap_svg
 from spinepath.clinic.intake.display import describe_answer
 from spinepath.engine import get_questionnaire
 
-from . import audit
+from . import audit, casework
 from .access import StaffRequest, is_verified, staff_profile, staff_required
 from .charts import diary_chart
 from .fhir_export import bundle_for
-from .models import AuditEvent, Case, CaseNote, Role
+from .models import AuditEvent, Case, Role
 from .selectors import cases_for, clinician_types, latest_assessment, worklist
 
 AUDIT_PAGE = 500
@@ -180,18 +179,17 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
     case = _case(request, public_id)
     form = CaseUpdateForm(request.POST or None, initial={"status": case.status})
     if request.method == "POST" and form.is_valid():
-        status = form.cleaned_data["status"]
-        if status and status != case.status:
-            if status == Case.Status.REVIEWED and not profile.sees_clinical_detail:
-                return HttpResponse("Only clinicians can mark a case reviewed.", status=403)
-            case.status = status
-            if status == Case.Status.REVIEWED:
-                case.reviewed_by, case.reviewed_at = request.user, timezone.now()
-            case.save()
-            audit.record(request, "change_status", "case", str(case.interview.public_id), status)
-        if form.cleaned_data["note"]:
-            CaseNote.objects.create(case=case, author=request.user, text=form.cleaned_data["note"])
-            audit.record(request, "add_note", "case", str(case.interview.public_id))
+        try:
+            casework.change_status(
+                request=request,
+                case=case,
+                status=form.cleaned_data["status"],
+                by=request.user,
+                profile=profile,
+            )
+        except casework.NotAllowed as refused:
+            return HttpResponse(str(refused), status=403)
+        casework.add_note(request=request, case=case, text=form.cleaned_data["note"], by=request.user)
         return redirect("portal:case", public_id=public_id)
     audit.record(
         request,
