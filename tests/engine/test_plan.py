@@ -23,11 +23,11 @@ def test_nsaids_are_withheld_from_20_weeks_of_pregnancy_with_the_reason() -> Non
     assert "nsaids_over_the_counter" in ids(plan.avoid)
 
 
-def test_nsaids_are_withheld_with_kidney_disease_and_cautioned_with_blood_thinners() -> None:
+def test_nsaids_are_withheld_with_kidney_disease_and_cautioned_at_65() -> None:
     assert "nsaids_over_the_counter" in ids(assess(baseline(medicine_safety=["kidney"])).plan.avoid)
-    plan = assess(baseline(medicine_safety=["blood_thinners"])).plan
+    plan = assess(baseline(age=68)).plan
     nsaids = next(item for item in plan.self_care if item.id == "nsaids_over_the_counter")
-    assert nsaids.caution
+    assert nsaids.caution and "65" in nsaids.caution
 
 
 def test_prevention_follows_habits() -> None:

@@ -84,11 +84,17 @@ class Rule:
 
 @dataclass(frozen=True)
 class Guard:
-    """A condition on the person that withholds (avoid) or qualifies (caution) a piece of advice."""
+    """A condition on the person that withholds (avoid) or qualifies (caution) a piece of advice.
 
-    when: Expr
+    It fires on `when` (findings) or on any of `concerns` (conditions raised by a rule or an escalation).
+    With `unknown_text`, it also fires while it could still turn out true, and says so with that text.
+    """
+
+    when: Expr | None
     text: LocalText
     source: str
+    concerns: frozenset[str] = frozenset()
+    unknown_text: LocalText | None = None
 
 
 @dataclass(frozen=True)
@@ -542,6 +548,21 @@ def _self_care(
     guard: Callable[[Any, LocalText, str], Guard] = lambda when, text, source: Guard(  # noqa: E731
         _expr(file, spec.id, when, finding_ids), text, source
     )
+    avoid_if = []
+    for avoid in spec.avoid_if:
+        if avoid.when is None and not avoid.concerns:
+            raise KnowledgeError(file, spec.id, "an avoid_if guard needs `when`, `concerns` or both")
+        _check_refs(file, spec.id, avoid.concerns, condition_ids, "condition")
+        _check_languages(file, spec.id, [avoid.why, avoid.unknown_why])
+        avoid_if.append(
+            Guard(
+                when=_optional_expr(file, spec.id, avoid.when, finding_ids),
+                text=avoid.why,
+                source=avoid.source,
+                concerns=frozenset(avoid.concerns),
+                unknown_text=avoid.unknown_why,
+            )
+        )
     return SelfCareAdvice(
         id=spec.id,
         kind=spec.kind,
@@ -549,7 +570,7 @@ def _self_care(
         text=spec.text,
         source=spec.source,
         for_conditions=frozenset(spec.for_conditions),
-        avoid_if=tuple(guard(a.when, a.why, a.source) for a in spec.avoid_if),
+        avoid_if=tuple(avoid_if),
         caution_if=tuple(guard(c.when, c.text, c.source) for c in spec.caution_if),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .guards import Firing, concerns, first_firing
 from .knowledge import Knowledge
 from .model import (
     LEVEL_WITHIN_HOURS,
@@ -35,17 +36,21 @@ def care_plan(
 
     self_care: list[PlanItem] = []
     avoid: list[AvoidedItem] = []
+    raised = concerns(knowledge, findings)
     if not emergency:  # when the advice is "go now", home remedies would only delay
         for advice in knowledge.self_care:
             if "all" not in advice.for_conditions and not advice.for_conditions & set(leading):
                 continue
-            blocked = next((guard for guard in advice.avoid_if if guard.when.satisfied(findings)), None)
+            blocked = first_firing(advice.avoid_if, findings=findings, raised=raised)
             if blocked:
-                avoid.append(
-                    AvoidedItem(advice.id, localise(advice.title, language), localise(blocked.text, language))
-                )
+                guard, state = blocked
+                text = guard.unknown_text if state is Firing.POSSIBLE and guard.unknown_text else guard.text
+                title = localise(advice.title, language)
+                avoid.append(AvoidedItem(advice.id, title, localise(text, language)))
                 continue
-            cautions = [localise(g.text, language) for g in advice.caution_if if g.when.satisfied(findings)]
+            cautions = [
+                localise(g.text, language) for g in advice.caution_if if g.when and g.when.satisfied(findings)
+            ]
             self_care.append(
                 PlanItem(
                     id=advice.id,

@@ -162,8 +162,12 @@ class ClinicianSpec(Spec):
 
 
 class AvoidIfSpec(Spec):
-    when: Any
+    # At least one of `when` (findings) and `concerns` (conditions a rule or an escalation raises).
+    when: Any = None
+    concerns: list[str] = Field(default_factory=list)
     why: LocalTextSpec
+    # When given, the guard also fires while its answer is unknown (skipped or unasked), with this text.
+    unknown_why: LocalTextSpec | None = None
     source: str = Field(min_length=3)
 
 
