@@ -125,6 +125,8 @@ class Treatment:
     title: LocalText
     text: LocalText
     source: str
+    not_for: frozenset[str] = frozenset()
+    guarded_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,10 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     advice_spec = _validate("advice.yaml", _read(directory / "advice.yaml"), schema.AdviceFile)
     clinicians = {c.id: Clinician(c.id, c.name, c.bookable) for c in advice_spec.clinicians}
     _check_unique("advice.yaml", (c.id for c in advice_spec.clinicians))
-    treatments = {t.id: Treatment(t.id, t.title, t.text, t.source) for t in advice_spec.treatments}
+    treatments = {
+        t.id: Treatment(t.id, t.title, t.text, t.source, frozenset(t.not_for), t.guarded_by)
+        for t in advice_spec.treatments
+    }
     _check_unique("advice.yaml", (t.id for t in advice_spec.treatments))
 
     conditions = _load_conditions(directory, finding_ids, clinicians, treatments)
@@ -345,6 +350,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
 
     self_care = tuple(_self_care(item, finding_ids, condition_ids) for item in advice_spec.self_care)
     _check_unique("advice.yaml", (item.id for item in self_care))
+    _check_treatments(advice_spec.treatments, conditions, {item.id for item in self_care})
     prevention = tuple(
         PreventionAdvice(
             p.id,
@@ -538,6 +544,23 @@ def _load_conditions(
         raise KnowledgeError("conditions/", "(directory)", "no conditions found")
     _check_unique("conditions/", (condition.id for condition in conditions))
     return tuple(conditions)
+
+
+def _check_treatments(
+    specs: list[schema.TreatmentSpec], conditions: tuple[Condition, ...], self_care_ids: set[str]
+) -> None:
+    """A treatment a guideline says not to offer for a condition is never listed for that condition."""
+    condition_ids = {condition.id for condition in conditions}
+    for spec in specs:
+        _check_refs("advice.yaml", spec.id, spec.not_for, condition_ids, "condition")
+        if spec.not_for and not spec.not_for_source:
+            raise KnowledgeError("advice.yaml", spec.id, "`not_for` needs `not_for_source`")
+        if spec.guarded_by is not None:
+            _check_refs("advice.yaml", spec.id, [spec.guarded_by], self_care_ids, "self-care item")
+        for condition in conditions:
+            if condition.id in spec.not_for and spec.id in condition.treatments:
+                problem = f"lists '{spec.id}', which a guideline says not to offer for it"
+                raise KnowledgeError("conditions/", condition.id, problem)
 
 
 def _self_care(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .guards import Firing, concerns, first_firing
-from .knowledge import Knowledge
+from .guards import Concerns, Firing, concerns, first_firing
+from .knowledge import Knowledge, SelfCareAdvice, Treatment
 from .model import (
     LEVEL_WITHIN_HOURS,
     AvoidedItem,
@@ -41,12 +41,9 @@ def care_plan(
         for advice in knowledge.self_care:
             if "all" not in advice.for_conditions and not advice.for_conditions & set(leading):
                 continue
-            blocked = first_firing(advice.avoid_if, findings=findings, raised=raised)
-            if blocked:
-                guard, state = blocked
-                text = guard.unknown_text if state is Firing.POSSIBLE and guard.unknown_text else guard.text
-                title = localise(advice.title, language)
-                avoid.append(AvoidedItem(advice.id, title, localise(text, language)))
+            why = _withheld_because(advice, findings=findings, raised=raised, language=language)
+            if why is not None:
+                avoid.append(AvoidedItem(advice.id, localise(advice.title, language), why))
                 continue
             cautions = [
                 localise(g.text, language) for g in advice.caution_if if g.when and g.when.satisfied(findings)
@@ -75,11 +72,20 @@ def care_plan(
         if not emergency and (item.when is None or item.when.satisfied(findings))
     )
 
+    plan_conditions = {condition.id for condition in differential[:_PLAN_CONDITIONS]}
     treatment_ids: list[str] = []
     for condition in differential[:_PLAN_CONDITIONS]:
         for treatment_id in knowledge.condition(condition.id).treatments:
             if treatment_id not in treatment_ids:
                 treatment_ids.append(treatment_id)
+    self_care_by_id = {advice.id: advice for advice in knowledge.self_care}
+
+    def guarded(treatment: Treatment) -> str | None:
+        if treatment.guarded_by is None:
+            return None
+        advice = self_care_by_id[treatment.guarded_by]
+        return _withheld_because(advice, findings=findings, raised=raised, language=language)
+
     treatments = tuple(
         PlanItem(
             id=treatment.id,
@@ -87,8 +93,11 @@ def care_plan(
             title=localise(treatment.title, language),
             text=localise(treatment.text, language),
             source=treatment.source,
+            caution=guarded(treatment),
         )
         for treatment in (knowledge.treatments[t] for t in treatment_ids)
+        # "Do not offer" for any condition shown wins over "consider" for another.
+        if not treatment.not_for & plan_conditions
     )
 
     safety_net = tuple(
@@ -103,6 +112,18 @@ def care_plan(
         treatments=treatments,
         safety_net=safety_net,
     )
+
+
+def _withheld_because(
+    advice: SelfCareAdvice, *, findings: Mapping[str, bool], raised: Concerns, language: str
+) -> str | None:
+    """Why this advice is withheld from this person (the deciding guard's reason), or None."""
+    blocked = first_firing(advice.avoid_if, findings=findings, raised=raised)
+    if blocked is None:
+        return None
+    guard, state = blocked
+    text = guard.unknown_text if state is Firing.POSSIBLE and guard.unknown_text else guard.text
+    return localise(text, language)
 
 
 def next_step(

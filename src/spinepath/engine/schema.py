@@ -202,6 +202,12 @@ class TreatmentSpec(Spec):
     title: LocalTextSpec
     text: LocalTextSpec
     source: str = Field(min_length=3)
+    # Conditions for which a guideline says "do not offer": never listed for them (checked at load, and
+    # left out of a plan where one of them is shown).
+    not_for: list[str] = Field(default_factory=list)
+    not_for_source: str | None = None
+    # A self-care item whose guards also qualify this treatment (e.g. NSAIDs): its reason is shown.
+    guarded_by: str | None = None
 
 
 class SafetyNetSpec(Spec):
