@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from spinepath.engine import AnswerError, Assessment, Level, assess, get_questionnaire, plan_interview
+from spinepath.engine import (
+    AnswerError,
+    Assessment,
+    ConditionResult,
+    Level,
+    assess,
+    get_questionnaire,
+    plan_interview,
+)
 from spinepath.engine.questionnaire import Question
 
 BAD_INPUT = 2
@@ -34,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "paths", nargs="*", type=Path, help="vignette YAML files (default: tests/vignettes)"
     )
     vignettes.add_argument("--verbose", action="store_true", help="list every case that missed")
+    vignettes.add_argument(
+        "--reliability", action="store_true", help="also compare the displayed numbers with the diagnoses"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "questionnaire":
@@ -42,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _assess(args.answers, args.json, args.language, sys.stdout)
     if args.command == "interview":
         return _interview(args.language, sys.stdin, sys.stdout)
-    return _vignettes(args.paths, args.verbose, sys.stdout)
+    return _vignettes(args.paths, args.verbose, sys.stdout, reliability_table=args.reliability)
 
 
 def _questionnaire(fhir: bool, language: str, out: TextIO) -> int:
@@ -91,6 +102,16 @@ def _assess(source: str, as_json: bool, language: str, out: TextIO) -> int:
     return 0
 
 
+def _likelihood(condition: ConditionResult) -> str:
+    """The share, or for a must-rule-out condition its calibrated range or no number at all."""
+    shown = condition.shown
+    if shown.kind == "share":
+        return f"{condition.relative:.1%}"
+    if shown.low is not None and shown.high is not None:
+        return f"{shown.low:.0%}-{shown.high:.0%}"
+    return "check"
+
+
 def render_text(result: Assessment) -> str:
     lines = [f"{result.triage.level.value.upper()}: {result.triage.headline}", result.triage.action, ""]
     for reason in result.triage.reasons:
@@ -101,7 +122,9 @@ def render_text(result: Assessment) -> str:
     for condition in result.differential[:5]:
         root = f", probably {condition.nerve_root}" if condition.nerve_root else ""
         flag = " [must be ruled out]" if condition.must_rule_out else ""
-        lines.append(f"  {condition.relative:6.1%}  {condition.name}{root}{flag}")
+        lines.append(f"  {_likelihood(condition):>8}  {condition.name}{root}{flag}")
+        if condition.shown.kind != "share":
+            lines.append(f"            {condition.shown.text}")
     if result.plan.self_care:
         lines += ["", "What can help now:"] + [f"  - {item.title}" for item in result.plan.self_care]
     if result.plan.safety_net:
@@ -165,8 +188,8 @@ def _interview(language: str, read: TextIO, out: TextIO) -> int:
     return 0
 
 
-def _vignettes(paths: list[Path], verbose: bool, out: TextIO) -> int:
-    from spinepath.evaluation import evaluate, load_vignettes
+def _vignettes(paths: list[Path], verbose: bool, out: TextIO, *, reliability_table: bool = False) -> int:
+    from spinepath.evaluation import evaluate, load_vignettes, reliability, reliability_lines
 
     files = paths or sorted(DEFAULT_VIGNETTES.glob("*.yaml"))
     if not files:
@@ -177,6 +200,10 @@ def _vignettes(paths: list[Path], verbose: bool, out: TextIO) -> int:
     if verbose:
         for failure in report.failures():
             out.write(f"  miss {failure}\n")
+    if reliability_table:
+        out.write("\nDisplayed numbers against diagnoses (top 5 causes of each vignette with a dx):\n")
+        for line in reliability_lines(reliability(load_vignettes(files))):
+            out.write(line + "\n")
     return 1 if report.emergency_under_triage else 0
 
 

@@ -8,6 +8,7 @@ appointment on that scale.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -211,3 +212,67 @@ def evaluate(vignettes: Sequence[Vignette]) -> Report:
             )
         )
     return report
+
+
+# ---------------------------------------------------------------- reliability of the displayed numbers
+RELIABILITY_BINS = (0.0, 0.01, 0.05, 0.15, 0.30, 0.50, 0.70, 0.90, 1.0001)
+SHOWN_PER_RESULT = 5  # the result page shows the top 5 causes
+
+
+@dataclass
+class ReliabilityRow:
+    label: str
+    shown: int = 0
+    displayed_sum: float = 0.0
+    confirmed: int = 0
+
+    @property
+    def mean_displayed(self) -> float | None:
+        return self.displayed_sum / self.shown if self.shown else None
+
+    @property
+    def observed(self) -> float:
+        return self.confirmed / self.shown if self.shown else 0.0
+
+
+def reliability(vignettes: Sequence[Vignette]) -> list[ReliabilityRow]:
+    """How often a cause shown with a given number turns out to be the vignette's diagnosis.
+
+    Each of the top 5 causes of each vignette with a `dx` counts once: a share falls into its bin; a
+    calibrated range counts at its midpoint in its own row; "must be checked" (no number) has its own row.
+    """
+    bins = [
+        ReliabilityRow(f"{low:.0%}–{high if high < 1 else 1:.0%}")
+        for low, high in itertools.pairwise(RELIABILITY_BINS)
+    ]
+    calibrated = ReliabilityRow("calibrated range (midpoint)")
+    no_number = ReliabilityRow("no number: must be checked")
+    for vignette in vignettes:
+        if not vignette.dx:
+            continue
+        for condition in assess(vignette.answers).differential[:SHOWN_PER_RESULT]:
+            shown = condition.shown
+            if shown.kind == "share":
+                displayed: float | None = condition.relative
+                index = next(i for i, high in enumerate(RELIABILITY_BINS[1:]) if condition.relative < high)
+                row = bins[index]
+            elif shown.low is not None and shown.high is not None:
+                displayed, row = (shown.low + shown.high) / 2, calibrated
+            else:
+                displayed, row = None, no_number
+            row.shown += 1
+            row.displayed_sum += displayed or 0.0
+            row.confirmed += diagnosis_matches(condition, vignette.dx)
+    return [*bins, calibrated, no_number]
+
+
+def reliability_lines(rows: Sequence[ReliabilityRow]) -> list[str]:
+    lines = [
+        "| displayed | causes shown | mean displayed | confirmed (vignette dx) |",
+        "|---|---:|---:|---:|",
+    ]
+    for row in rows:
+        no_number = row.mean_displayed is None or row is rows[-1]
+        mean = "—" if no_number else f"{row.mean_displayed:.1%}"
+        lines.append(f"| {row.label} | {row.shown} | {mean} | {row.confirmed} ({row.observed:.1%}) |")
+    return lines

@@ -102,3 +102,15 @@ def test_exporting_twice_gives_the_same_ids() -> None:
     assert [e["fullUrl"] for e in first["entry"]] == [e["fullUrl"] for e in second["entry"]]
     other = build(sciatica(), case_id=str(uuid.uuid4()))
     assert first["entry"][1]["fullUrl"] != other["entry"][1]["fullUrl"]
+
+
+def test_a_must_rule_out_condition_is_exported_with_its_calibrated_range_not_the_prior() -> None:
+    bundle = build(baseline(bladder_bowel=["numb_saddle"], bladder_bowel_timing="new_or_worse"))
+    Bundle.model_validate(bundle)
+    risk = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "RiskAssessment")
+    ces = next(p for p in risk["prediction"] if p["outcome"]["coding"][0]["code"] == "cauda_equina_syndrome")
+    assert "probabilityDecimal" not in ces
+    assert (
+        ces["probabilityRange"]["low"]["value"] == 0.06 and ces["probabilityRange"]["high"]["value"] == 0.22
+    )
+    assert ces["qualitativeRisk"]["text"].startswith("must be checked")

@@ -16,7 +16,8 @@ import math
 from collections.abc import Iterable, Mapping
 
 from .knowledge import Condition, Knowledge
-from .model import ConditionResult, Evidence, Level, RuleHit
+from .likelihood import shown_likelihood
+from .model import ConditionResult, Evidence, Level, RuleHit, ShownLikelihood
 from .text import localise
 
 MIN_SHARE = 0.002  # conditions below 0.2 % of the total are left out of the list
@@ -88,9 +89,16 @@ def rank(
     # conditions shown get their explanations built (most of the cost of a result).
     scored.sort(key=lambda item: (-urgency_rank(item[0], item[1]), -item[1]))
     kept = [item for item in scored if item[0].id in pinned or item[1] / total >= MIN_SHARE][:MAX_SHOWN]
+
+    def display(condition: Condition, probability: float) -> ShownLikelihood:
+        must_check = urgency_rank(condition, probability) >= Level.URGENT.rank
+        return shown_likelihood(
+            knowledge, condition_id=condition.id, must_check=must_check, findings=findings, language=language
+        )
+
     shown = [
         _result(knowledge, condition, probability, used, total=total, pinned=condition.id in pinned,
-                language=language, nerve_root=nerve_root)
+                language=language, nerve_root=nerve_root, shown=display(condition, probability))
         for condition, probability, used in kept
     ]  # fmt: skip
     return tuple(shown)
@@ -106,6 +114,7 @@ def _result(
     pinned: bool,
     language: str,
     nerve_root: str | None,
+    shown: ShownLikelihood,
 ) -> ConditionResult:
     evidence = [
         Evidence(
@@ -133,4 +142,5 @@ def _result(
         nerve_root=nerve_root if condition.radicular else None,
         clinician=condition.clinician,
         aliases=condition.aliases,
+        shown=shown,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -145,6 +145,18 @@ class Clinician:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """The range published series observe among people referred with a must-rule-out condition's signs."""
+
+    condition: str
+    low: float
+    high: float
+    population: LocalText
+    source: str
+    applies_when: Expr | None
+
+
+@dataclass(frozen=True)
 class LevelText:
     label: LocalText
     window: LocalText
@@ -172,6 +184,8 @@ class Knowledge:
     prevention: tuple[PreventionAdvice, ...]
     treatments: Mapping[str, Treatment]
     safety_net: tuple[SafetyNet, ...]
+    calibration: Mapping[str, Calibration] = field(default_factory=dict)
+    calibration_texts: Mapping[str, LocalText] = field(default_factory=dict)
 
     def message(self, key: str, language: str) -> str:
         return localise(self.messages[key], language)
@@ -368,6 +382,8 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     )
     _check_statements(conditions, rules, derived_says, derived_says_not)
 
+    calibration, calibration_texts = _load_calibration(directory, condition_ids, finding_ids)
+
     return Knowledge(
         version=version,
         questionnaire=questionnaire,
@@ -389,6 +405,8 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         prevention=prevention,
         treatments=treatments,
         safety_net=safety_net,
+        calibration=calibration,
+        calibration_texts=calibration_texts,
     )
 
 
@@ -544,6 +562,31 @@ def _load_conditions(
         raise KnowledgeError("conditions/", "(directory)", "no conditions found")
     _check_unique("conditions/", (condition.id for condition in conditions))
     return tuple(conditions)
+
+
+def _load_calibration(
+    directory: Path, condition_ids: set[str], finding_ids: frozenset[str]
+) -> tuple[dict[str, Calibration], dict[str, LocalText]]:
+    file = "calibration.yaml"
+    spec = _validate(file, _read(directory / file), schema.CalibrationFile)
+    _check_unique(file, (item.condition for item in spec.calibrated))
+    calibration = {}
+    for item in spec.calibrated:
+        _check_refs(file, item.condition, [item.condition], condition_ids, "condition")
+        _check_languages(file, item.condition, [item.population])
+        if not item.low < item.high:
+            raise KnowledgeError(file, item.condition, "low must be below high")
+        calibration[item.condition] = Calibration(
+            item.condition,
+            item.low,
+            item.high,
+            item.population,
+            item.source,
+            _optional_expr(file, item.condition, item.applies_when, finding_ids),
+        )
+    texts: dict[str, LocalText] = {"calibrated": spec.texts.calibrated, "must_check": spec.texts.must_check}
+    _check_languages(file, "texts", texts.values())
+    return calibration, texts
 
 
 def _check_treatments(

@@ -114,6 +114,22 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class ShownLikelihood:
+    """How a condition's likelihood may be shown to people and staff.
+
+    kind "share": its share of the differential (`relative`). kind "calibrated": a must-rule-out condition,
+    shown only as the range published series observe in people referred with such signs (`low`-`high`,
+    `source`). kind "must_check": a must-rule-out condition with no calibrated figure: no number, only `text`.
+    """
+
+    kind: str
+    text: str = ""
+    low: float | None = None
+    high: float | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class ConditionResult:
     id: str
     name: str
@@ -127,6 +143,7 @@ class ConditionResult:
     nerve_root: str | None
     clinician: str
     aliases: tuple[str, ...] = ()
+    shown: ShownLikelihood = ShownLikelihood("share")
 
 
 @dataclass(frozen=True)

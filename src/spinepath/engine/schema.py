@@ -223,3 +223,24 @@ class AdviceFile(Spec):
     prevention: list[PreventionSpec]
     treatments: list[TreatmentSpec]
     safety_net: list[SafetyNetSpec]
+
+
+# ---------------------------------------------------------------- calibration.yaml
+class CalibratedSpec(Spec):
+    condition: str
+    low: float = Field(gt=0, lt=1)
+    high: float = Field(gt=0, lt=1)
+    population: LocalTextSpec
+    source: str = Field(min_length=3)
+    # The series only describe people with this finding (e.g. a history of cancer); without it: no number.
+    applies_when: Any = None
+
+
+class CalibrationTextsSpec(Spec):
+    calibrated: LocalTextSpec
+    must_check: LocalTextSpec
+
+
+class CalibrationFile(Spec):
+    calibrated: list[CalibratedSpec]
+    texts: CalibrationTextsSpec

@@ -16,7 +16,7 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.riskassessment import RiskAssessment
 
-from spinepath.engine import Assessment, Level
+from spinepath.engine import Assessment, ConditionResult, Level
 
 from .questionnaire import questionnaire_response
 from .scheduling import appointment_resource
@@ -59,7 +59,7 @@ def risk_assessment(
                     "coding": [{"system": CONDITION_SYSTEM, "code": c.id}],
                     "text": c.name,
                 },
-                "probabilityDecimal": round(c.probability, 4),
+                **_likelihood(c),
                 "rationale": "; ".join(e.text for e in c.evidence_for[:3]) or None,
             }
             for c in assessment.differential[:10]
@@ -131,3 +131,15 @@ def case_bundle(
         "entry": [{"fullUrl": _urn(entry["id"]), "resource": entry} for entry in entries],
     }
     return Bundle.model_validate(bundle).model_dump(mode="json", exclude_none=True)
+
+
+def _likelihood(condition: ConditionResult) -> dict[str, Any]:
+    """The model's probability; for a must-rule-out condition, the calibrated range from referred series
+    (probabilityRange) or no number at all, with "must be checked" as the qualitative risk."""
+    shown = condition.shown
+    if shown.kind == "share":
+        return {"probabilityDecimal": round(condition.probability, 4)}
+    risk = {"qualitativeRisk": {"text": f"must be checked. {shown.text}".strip()}}
+    if shown.low is not None and shown.high is not None:
+        return {"probabilityRange": {"low": {"value": shown.low}, "high": {"value": shown.high}}, **risk}
+    return risk
