@@ -1,4 +1,7 @@
-"""Load the demo clinic so `make run` shows a working system. Safe to run again: it never duplicates."""
+"""Load the demo clinic so `make run` shows a working system. Safe to run again: it never duplicates.
+
+It lives in the portal, the app that depends on both booking and intake, so no app imports upward.
+"""
 
 from __future__ import annotations
 
