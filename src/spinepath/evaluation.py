@@ -276,3 +276,109 @@ def reliability_lines(rows: Sequence[ReliabilityRow]) -> list[str]:
         mean = "—" if no_number else f"{row.mean_displayed:.1%}"
         lines.append(f"| {row.label} | {row.shown} | {mean} | {row.confirmed} ({row.observed:.1%}) |")
     return lines
+
+
+# ---------------------------------------------------------------- adversarial answer sets (issue #10)
+ADVERSARIAL_FILE = Path(__file__).resolve().parents[2] / "tests" / "adversarial" / "answer_sets.yaml"
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    """Answers exactly as a hurried, confused or atypical person gave them (nothing is filled in)."""
+
+    id: str
+    pattern: str
+    story: str
+    source: str
+    minimum: str
+    maximum: str | None
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class AnswerSetResult:
+    answer_set: AnswerSet
+    level: str
+    under_triage: bool
+    over_triage: bool
+
+
+def _level_rank(name: str) -> int:
+    """Rank on the engine's scale. A level the engine does not (yet) have counts as the next one below."""
+    from spinepath.engine import Level
+
+    names = [level.value for level in sorted(Level, key=lambda level: level.rank)]
+    if name in names:
+        return names.index(name)
+    if name == "same_day":
+        return names.index("urgent")
+    raise ValueError(f"unknown level {name!r}")
+
+
+@dataclass
+class AdversarialReport:
+    results: list[AnswerSetResult] = field(default_factory=list)
+
+    @property
+    def under_triage(self) -> int:
+        return sum(r.under_triage for r in self.results)
+
+    @property
+    def over_triage(self) -> int:
+        return sum(r.over_triage for r in self.results)
+
+    def lines(self) -> list[str]:
+        patterns = sorted({r.answer_set.pattern for r in self.results})
+        by_pattern = ", ".join(
+            f"{p} {sum(r.under_triage for r in self.results if r.answer_set.pattern == p)}"
+            f"/{sum(r.answer_set.pattern == p for r in self.results)}"
+            for p in patterns
+        )
+        bounded = sum(r.answer_set.maximum is not None for r in self.results)
+        return [
+            f"adversarial answer sets: {len(self.results)}",
+            f"adversarial under-triage: {self.under_triage} ({by_pattern})",
+            f"adversarial over-triage (above the set's maximum): {self.over_triage}/{bounded}",
+        ]
+
+    def failures(self) -> list[str]:
+        out = []
+        for r in self.results:
+            if r.under_triage or r.over_triage:
+                bound = r.answer_set.minimum if r.under_triage else r.answer_set.maximum
+                word = "below minimum" if r.under_triage else "above maximum"
+                out.append(f"{r.answer_set.id} ({r.answer_set.pattern}): {r.level} {word} {bound}")
+        return out
+
+
+def load_answer_sets(path: Path = ADVERSARIAL_FILE) -> list[AnswerSet]:
+    sets = []
+    for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        sets.append(
+            AnswerSet(
+                id=str(raw["id"]),
+                pattern=str(raw["pattern"]),
+                story=str(raw["story"]),
+                source=str(raw["source"]),
+                minimum=str(raw["min"]),
+                maximum=str(raw["max"]) if raw.get("max") else None,
+                answers=dict(raw["answers"]),
+            )
+        )
+    return sets
+
+
+def evaluate_answer_sets(answer_sets: Sequence[AnswerSet]) -> AdversarialReport:
+    report = AdversarialReport()
+    for answer_set in answer_sets:
+        level = assess(answer_set.answers).triage.level.value
+        rank = _level_rank(level)
+        report.results.append(
+            AnswerSetResult(
+                answer_set=answer_set,
+                level=level,
+                under_triage=rank < _level_rank(answer_set.minimum),
+                over_triage=answer_set.maximum is not None and rank > _level_rank(answer_set.maximum),
+            )
+        )
+    return report
