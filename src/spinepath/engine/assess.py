@@ -11,7 +11,7 @@ from .knowledge import Knowledge, get_knowledge
 from .languages import pick_language
 from .model import Assessment
 from .plan import care_plan, next_step
-from .triage import decide, fired_rules, unscreened_questions
+from .triage import decide, fired_rules, possible_rules, unscreened_questions
 
 
 def assess(
@@ -20,16 +20,20 @@ def assess(
     """Triage, differential, care plan and next step for one person's answers.
 
     Raises AnswerError when the answers do not fit the questionnaire. Partial answers are accepted:
-    unanswered warning-sign questions keep the level at routine or above (never self-care alone).
+    unanswered warning-sign questions keep the level at routine or above (never self-care alone), and
+    an urgent or emergency rule that a skipped or unasked answer could still fire counts as fired
+    (unknown never reassures).
     """
     kb = knowledge or get_knowledge()
     language = pick_language(language)
     clean = kb.questionnaire.validate(answers)
     findings = compute_findings(kb, clean)
     hits = fired_rules(kb, findings, language)
+    # Rules a missing answer leaves open raise the level, but only rules that fired pin their concerns.
     ranked = differential_module.rank(
         kb, findings, language=language, hits=hits, nerve_root=nerve_root(kb, clean, findings, language)
     )
+    hits += possible_rules(kb, findings, clean, language)
     triage = decide(
         kb, hits=hits, differential=ranked, unscreened=unscreened_questions(kb, clean), language=language
     )

@@ -26,6 +26,37 @@ _UNSURE_VALUES = {"not_sure"}
 _WORRY_FINDINGS = ("fear_of_movement", "catastrophising", "low_mood", "anxiety", "work_concerns")
 
 
+# The questions each derived finding is computed from: what to ask when a derived finding is unknown.
+_AGE_FINDINGS = ("age_under_16", "age_under_18", "age_under_20", "age_under_40", "age_under_45", "age_under_60",
+                 "age_over_48", "age_50_plus", "age_60_plus", "age_65_plus", "age_70_plus", "age_75_plus")  # fmt: skip
+_BODY_MAP = ("pain_regions", "numb_regions")
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    **{finding: ("age",) for finding in _AGE_FINDINGS},
+    "severe_pain": ("pain_score",),
+    "duration_under_6_weeks": ("duration",),
+    "duration_6_weeks_plus": ("duration",),
+    "duration_3_months_plus": ("duration",),
+    "not_improving_6_weeks": ("duration", "course"),
+    "pregnant_or_postpartum": ("pregnancy",),
+    "pregnancy_20_weeks_plus": ("pregnancy", "pregnancy_weeks"),
+    "pregnancy_28_weeks_plus": ("pregnancy", "pregnancy_weeks"),
+    "leg_weakness_any": ("leg_weakness",),
+    "any_cauda_equina_symptom": ("bladder_bowel",),
+    "infection_risk_factor": ("medical_history",),
+    "psychosocial_risk": ("worries",),
+    "sphincter_sign_new": ("bladder_bowel", "bladder_bowel_timing", "bladder_bowel_new"),
+    "weakness_new_or_worse": ("leg_weakness", "weakness_change", "weakness_new"),
+    "bilateral_weakness_new": ("leg_weakness", "weakness_change", "weakness_new"),
+    "leg_numbness_new": ("numb_regions", "numbness_change"),
+    "bilateral_numbness_new": ("numb_regions", "numbness_change"),
+    "bilateral_leg_symptoms": ("pain_regions", "numb_regions", "leg_weakness"),
+    "thoracic_pain": ("pain_regions", "general_health"),
+    "no_leg_symptoms": _BODY_MAP,
+    "obese": ("height_cm", "weight_kg"),
+    "overweight": ("height_cm", "weight_kg"),
+}
+
+
 def compute_findings(knowledge: Knowledge, answers: Mapping[str, Any]) -> Findings:
     findings: Findings = {}
     _option_findings(knowledge, answers, findings)
@@ -91,6 +122,8 @@ def _derived_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings
     _body_map_findings(knowledge, answers, findings)
 
     get = findings.get
+    if answers.get("injury") == "none" and answers.get("onset") is None:
+        findings["onset_injury"] = False  # "did it start after a fall or injury?" was answered "no"
     _set(
         findings,
         "leg_weakness_any",
@@ -147,7 +180,68 @@ def _derived_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings
         ),
     )
     _set(findings, "psychosocial_risk", _at_least(3, [get(f) for f in _WORRY_FINDINGS]))
+    _timing_per_sign(answers, findings)
     _clusters(findings)
+
+
+# Warning signs and the follow-up option that says "this one is new or getting worse" (issue #10: one
+# timing answer for several signs is unsafe; an old leak must not hide a new numb saddle).
+_SPHINCTER_SIGNS = {
+    "urinary_hesitancy": "hard_to_start_peeing",
+    "reduced_urine_sensation": "cannot_feel_peeing",
+    "urinary_incontinence": "leaking_pee",
+    "bowel_incontinence": "bowel_control",
+    "saddle_numbness": "numb_saddle",
+    "genital_numbness": "numb_genitals",
+}
+_WEAKNESS_SIGNS = {
+    "foot_drop": "foot_drop",
+    "cannot_tiptoe": "cannot_tiptoe",
+    "knee_gives_way": "knee_gives_way",
+    "hip_flexion_weak": "thigh_weak",
+    "bilateral_leg_weakness": "both_legs_weak",
+}
+
+
+def _known_old(timing: Any, old_value: str, follow_up: Any, value: str) -> bool:
+    """A sign counts as old only when the person said so for that very sign: "more than 2 weeks, not
+    changing" and then did not tick it as new. Anything less (no timing, no follow-up) is not known old."""
+    return timing == old_value and isinstance(follow_up, list) and value not in follow_up
+
+
+def _new_sign(present: bool | None, known_old: bool) -> bool | None:
+    """Present and not known to be old: three-valued, so an unanswered sign stays unknown."""
+    if present is False or known_old:
+        return False
+    return present
+
+
+def _timing_per_sign(answers: Mapping[str, Any], findings: Findings) -> None:
+    get = findings.get
+    timing, follow_up = answers.get("bladder_bowel_timing"), answers.get("bladder_bowel_new")
+    _set(
+        findings,
+        "sphincter_sign_new",
+        _any_known(
+            _new_sign(get(finding), _known_old(timing, "longstanding", follow_up, value))
+            for finding, value in _SPHINCTER_SIGNS.items()
+        ),
+    )
+    change, new_weakness = answers.get("weakness_change"), answers.get("weakness_new")
+    signs = {
+        finding: _new_sign(get(finding), _known_old(change, "longstanding", new_weakness, value))
+        for finding, value in _WEAKNESS_SIGNS.items()
+    }
+    _set(findings, "weakness_new_or_worse", _any_known(signs.values()))
+    _set(findings, "bilateral_weakness_new", signs["bilateral_leg_weakness"])
+    # Numbness: new, spreading, "not sure" or unanswered all count as new; only "old and unchanged" does not.
+    numbness_change = answers.get("numbness_change")
+    numbness_old = numbness_change == "old_unchanged"
+    _set(findings, "leg_numbness_new", _new_sign(get("numbness_leg"), numbness_old))
+    # "When did both legs start?" times the symptoms in both legs, numbness included.
+    both_legs_old = answers.get("both_legs_timing") in {"longstanding", "only_when_walking"}
+    both_old = numbness_old or (both_legs_old and numbness_change not in {"new", "getting_worse"})
+    _set(findings, "bilateral_numbness_new", _new_sign(get("bilateral_numbness"), both_old))
 
 
 def _at_least(n: int, values: list[bool | None]) -> bool | None:

@@ -96,12 +96,26 @@ def plan_interview(
     return InterviewStep((), True, None, asked, 0)
 
 
-def _could_stand_down(kb: Knowledge, answers: Mapping[str, Any], question: Question) -> bool:
-    """Whether some answer to `question` would leave no emergency rule firing."""
+def _could_stand_down(kb: Knowledge, answers: Mapping[str, Any], question: Question, depth: int = 3) -> bool:
+    """Whether some answer to `question` (and to the warning-sign follow-ups it opens, such as "which of
+    these is new?") would leave no emergency rule firing."""
+    questionnaire = kb.questionnaire
     for _, value in _possible_answers(question):
-        findings = compute_findings(kb, {**answers, question.link_id: value})
+        after = {**answers, question.link_id: value}
+        findings = compute_findings(kb, after)
         if not any(r.level is Level.EMERGENCY and r.when.satisfied(findings) for r in kb.rules):
             return True
+        if depth > 1:
+            opened = [
+                q
+                for q in questionnaire.questions
+                if q.phase == "red_flag"
+                and q.link_id not in after
+                and questionnaire.is_enabled(q, answers) is not True
+                and questionnaire.is_enabled(q, after) is True
+            ]
+            if any(_could_stand_down(kb, after, q, depth - 1) for q in opened):
+                return True
     return False
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .findings import DERIVED_FROM
 from .knowledge import Knowledge
 from .model import ConditionResult, Level, Reason, RuleHit, Triage
+from .questionnaire import Question
 from .text import localise
 
 
@@ -39,6 +41,77 @@ def fired_rules(knowledge: Knowledge, findings: Mapping[str, bool], language: st
         )
     hits.sort(key=lambda hit: -hit.level.rank)
     return hits
+
+
+def required_missing(knowledge: Knowledge, answers: Mapping[str, Any]) -> bool:
+    """Whether a required question that applies is unanswered (callers must ask it: web, API, CLI)."""
+    questionnaire = knowledge.questionnaire
+    return any(
+        question.required
+        and answers.get(question.link_id) is None
+        and questionnaire.is_enabled(question, answers) is True
+        for question in questionnaire.questions
+    )
+
+
+def possible_rules(
+    knowledge: Knowledge, findings: Mapping[str, bool], answers: Mapping[str, Any], language: str
+) -> list[RuleHit]:
+    """Urgent or more serious rules that unanswered optional questions leave open: unknown never reassures.
+
+    A rule whose condition is neither certainly true nor certainly false (three-valued logic) could
+    fire with some answer to a question the person skipped or was not asked, so it counts as if it
+    had fired, and says which answers are missing. Only used once every required question is answered:
+    required questions are enforced by every caller instead.
+    """
+    hits = []
+    questionnaire = knowledge.questionnaire
+    for rule in knowledge.rules:
+        if rule.level.rank < Level.URGENT.rank or rule.when.evaluate(findings) is not None:
+            continue
+        unknown = [finding for finding in dict.fromkeys(rule.when.leaves()) if finding not in findings]
+        link_ids = dict.fromkeys(
+            question.link_id
+            for finding in unknown
+            for question in source_questions(knowledge, finding)
+            if answers.get(question.link_id) is None and questionnaire.is_enabled(question, answers) is not False
+        )
+        known = tuple(
+            Reason(finding, present, knowledge.finding_text(finding, present, language))
+            for finding, present in dict.fromkeys(rule.when.supporting(findings))
+        )
+        missing = tuple(
+            Reason(
+                link_id,
+                False,
+                knowledge.message("unanswered_reason", language).format(
+                    question=questionnaire.by_id[link_id].label(language)
+                ),
+            )
+            for link_id in link_ids
+        )
+        hits.append(
+            RuleHit(
+                rule=f"possible:{rule.id}",
+                level=rule.level,
+                title=knowledge.message("possible_title", language).format(title=localise(rule.title, language)),
+                action=localise(rule.action, language),
+                because=known + missing,
+                source=f"{rule.source}; spinepath safety rule: unknown never reassures",
+                clinician=rule.clinician,
+                conditions=rule.conditions,
+            )
+        )
+    hits.sort(key=lambda hit: -hit.level.rank)
+    return hits
+
+
+def source_questions(knowledge: Knowledge, finding: str) -> list[Question]:
+    """The questions whose answers set `finding` (its own question, or the inputs of a derived finding)."""
+    if finding in knowledge.option_of_finding:
+        return [knowledge.option_of_finding[finding][0]]
+    by_id = knowledge.questionnaire.by_id
+    return [by_id[link_id] for link_id in DERIVED_FROM.get(finding, ()) if link_id in by_id]
 
 
 def unscreened_questions(knowledge: Knowledge, answers: Mapping[str, Any]) -> tuple[str, ...]:
