@@ -10,7 +10,7 @@ from spinepath.engine import get_knowledge
 from spinepath.engine.questionnaire import Question
 
 
-def _value(question: Question) -> st.SearchStrategy[Any]:
+def value_of(question: Question) -> st.SearchStrategy[Any]:
     if question.type == "integer":
         return st.integers(question.minimum or 0, question.maximum or 120)
     if question.type == "choice":
@@ -30,5 +30,5 @@ def answers(draw: st.DrawFn) -> dict[str, Any]:
     chosen: dict[str, Any] = {}
     for question in questionnaire.questions:
         if draw(st.booleans()) or question.required:
-            chosen[question.link_id] = draw(_value(question))
+            chosen[question.link_id] = draw(value_of(question))
     return questionnaire.validate(chosen)

@@ -11,7 +11,7 @@ from .knowledge import Knowledge, get_knowledge
 from .languages import pick_language
 from .model import Assessment
 from .plan import care_plan, next_step
-from .triage import decide, fired_rules, possible_rules, unscreened_questions
+from .triage import decide, fired_rules, possible_escalations, possible_rules, unscreened_questions
 
 
 def assess(
@@ -33,7 +33,7 @@ def assess(
     ranked = differential_module.rank(
         kb, findings, language=language, hits=hits, nerve_root=nerve_root(kb, clean, findings, language)
     )
-    hits += possible_rules(kb, findings, clean, language)
+    hits += possible_rules(kb, findings, clean, language) + possible_escalations(kb, findings, clean, language)
     triage = decide(
         kb, hits=hits, differential=ranked, unscreened=unscreened_questions(kb, clean), language=language
     )

@@ -55,6 +55,10 @@ def score(condition: Condition, findings: Mapping[str, bool]) -> tuple[float, li
     return total, used
 
 
+def probability(condition: Condition, findings: Mapping[str, bool]) -> float:
+    return _sigmoid(score(condition, findings)[0])
+
+
 def rank(
     knowledge: Knowledge,
     findings: Mapping[str, bool],
@@ -144,3 +148,20 @@ def _result(
         aliases=condition.aliases,
         shown=shown,
     )
+
+
+def best_case_probability(condition: Condition, findings: Mapping[str, bool]) -> float:
+    """The highest probability the condition could reach once every unknown finding it uses is answered.
+
+    Each unknown finding takes the value that counts most in the condition's favour; with the group
+    damping of `score`, that is the largest score any completion of the answers can give.
+    """
+    completed = dict(findings)
+    for item in condition.evidence:
+        if item.finding in findings:
+            continue
+        if item.log_lr_pos > max(0.0, item.log_lr_neg):
+            completed[item.finding] = True
+        elif item.log_lr_neg > 0.0:
+            completed[item.finding] = False
+    return _sigmoid(score(condition, completed)[0])

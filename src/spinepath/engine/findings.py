@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .knowledge import Knowledge
-from .questionnaire import LEG_ZONES
+from .questionnaire import LEG_ZONES, Question
 
 Findings = dict[str, bool]
 
@@ -72,6 +72,7 @@ def _set(findings: Findings, finding: str, value: bool | None) -> None:
 
 def _option_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings: Findings) -> None:
     questionnaire = knowledge.questionnaire
+    unanswered: list[Question] = []
     for question in questionnaire.questions:
         if question.type not in {"choice", "multi"}:
             continue
@@ -83,6 +84,7 @@ def _option_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings:
                     _set(findings, option.finding, False)
             continue
         if value is None:
+            unanswered.append(question)
             continue
         chosen = {value} if question.type == "choice" else set(value)
         if question.type == "choice" and value in _UNSURE_VALUES:
@@ -90,6 +92,12 @@ def _option_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings:
         for option in question.options:
             if option.finding:
                 _set(findings, option.finding, option.value in chosen)
+    # A finding that several questions speak to is absent only when none of them could still say it
+    # is present: "no" to one question does not answer another that was skipped (unknown never reassures).
+    for question in unanswered:
+        for option in question.options:
+            if option.finding and findings.get(option.finding) is False:
+                del findings[option.finding]
 
 
 def _any_known(values: Iterable[bool | None]) -> bool | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from . import differential as differential_module
 from .findings import DERIVED_FROM
 from .knowledge import Knowledge
 from .model import ConditionResult, Level, Reason, RuleHit, Triage
@@ -106,11 +107,61 @@ def possible_rules(
     return hits
 
 
+def possible_escalations(
+    knowledge: Knowledge, findings: Mapping[str, bool], answers: Mapping[str, Any], language: str
+) -> list[RuleHit]:
+    """Conditions that could still pass their urgent (or more serious) escalation threshold once the
+    unanswered questions are answered: like a rule a missing answer leaves open, they count."""
+    hits = []
+    questionnaire = knowledge.questionnaire
+    for condition in knowledge.conditions:
+        escalation = condition.escalate
+        if escalation is None or escalation.level.rank < Level.URGENT.rank:
+            continue
+        if condition.requires is not None and condition.requires.evaluate(findings) is False:
+            continue
+        if differential_module.probability(condition, findings) >= escalation.probability:
+            continue  # it escalates already (decide() adds it)
+        if differential_module.best_case_probability(condition, findings) < escalation.probability:
+            continue
+        link_ids = dict.fromkeys(
+            question.link_id
+            for item in condition.evidence
+            if item.finding not in findings
+            for question in source_questions(knowledge, item.finding)
+            if answers.get(question.link_id) is None and questionnaire.is_enabled(question, answers) is not False
+        )
+        name = localise(condition.name, language)
+        hits.append(
+            RuleHit(
+                rule=f"possible:escalate:{condition.id}",
+                level=escalation.level,
+                title=knowledge.message("possible_escalation_title", language).format(condition=name),
+                action=localise(knowledge.level_text[escalation.level].action, language),
+                because=tuple(
+                    Reason(
+                        link_id,
+                        False,
+                        knowledge.message("unanswered_reason", language).format(
+                            question=questionnaire.by_id[link_id].label(language)
+                        ),
+                    )
+                    for link_id in link_ids
+                ),
+                source=f"{escalation.source}; spinepath safety rule: unknown never reassures",
+                clinician=condition.clinician,
+                conditions=(condition.id,),
+            )
+        )
+    return hits
+
+
 def source_questions(knowledge: Knowledge, finding: str) -> list[Question]:
     """The questions whose answers set `finding` (its own question, or the inputs of a derived finding)."""
+    questionnaire = knowledge.questionnaire
     if finding in knowledge.option_of_finding:
-        return [knowledge.option_of_finding[finding][0]]
-    by_id = knowledge.questionnaire.by_id
+        return [q for q in questionnaire.questions if any(o.finding == finding for o in q.options)]
+    by_id = questionnaire.by_id
     return [by_id[link_id] for link_id in DERIVED_FROM.get(finding, ()) if link_id in by_id]
 
 
