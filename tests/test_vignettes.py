@@ -1,4 +1,5 @@
-"""Clinical accuracy on the vignette suites in tests/vignettes (figures printed at the end of the run).
+"""Clinical accuracy on the vignette suites in tests/vignettes and the adversarial answer sets in
+tests/adversarial (figures printed at the end of the run).
 
 Every case is a parametrised test of the one rule that must never break: no under-triage of an
 emergency or urgent case. The aggregate test holds the suite to minimum accuracy figures.
@@ -10,8 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from spinepath.engine import assess
-from spinepath.evaluation import EVALUATION_SCALE, TO_EVALUATION_SCALE, Report, evaluate, load_vignettes
+from spinepath.engine import Level, assess, plan_interview
+from spinepath.evaluation import (
+    EVALUATION_SCALE,
+    TO_EVALUATION_SCALE,
+    AnswerSet,
+    Report,
+    evaluate,
+    evaluate_answer_sets,
+    load_answer_sets,
+    load_vignettes,
+)
 
 VIGNETTE_FILES = sorted((Path(__file__).parent / "vignettes").glob("*.yaml"))
 VIGNETTES = load_vignettes(VIGNETTE_FILES)
@@ -55,3 +65,46 @@ def test_the_adaptive_interview_is_much_shorter_than_the_form(report: Report) ->
     under = [c for c in report.cases if EVALUATION_SCALE.index(c.interview_level) < EVALUATION_SCALE.index(c.level)
              and c.vignette.gold in {"emergency", "urgent"}]  # fmt: skip
     assert not under, [c.vignette.id for c in under]
+
+
+# ---------------------------------------------------------------- adversarial answer sets (issue #10)
+ANSWER_SETS = load_answer_sets()
+
+
+@pytest.mark.parametrize("answer_set", ANSWER_SETS, ids=[s.id for s in ANSWER_SETS])
+def test_adversarial_answer_sets_are_never_under_triaged(answer_set: AnswerSet) -> None:
+    result = evaluate_answer_sets([answer_set]).results[0]
+    assert not result.under_triage, f"{answer_set.id} ({answer_set.pattern}): {result.level} for {answer_set.story}"
+
+
+@pytest.mark.parametrize("answer_set", ANSWER_SETS, ids=[s.id for s in ANSWER_SETS])
+def test_the_interview_is_as_safe_as_the_form_on_messy_answers(answer_set: AnswerSet) -> None:
+    """The adaptive interview, answered as the person did (skipped questions stay skipped), is never
+    less urgent than the whole set of answers."""
+    given: dict[str, object] = {}
+    for _ in range(100):
+        step = plan_interview(given)
+        if step.done:
+            break
+        for question in step.questions:
+            given[question.link_id] = answer_set.answers.get(question.link_id)
+    interview = assess(given).triage.level
+    whole = assess(answer_set.answers).triage.level
+    assert interview.rank >= whole.rank or interview is Level.EMERGENCY, (answer_set.id, interview, whole)
+
+
+def test_the_adversarial_suite_covers_every_pattern_and_cites_its_sources() -> None:
+    assert len(ANSWER_SETS) >= 60
+    assert {s.pattern for s in ANSWER_SETS} >= {
+        "skipped", "mixed_timing", "atypical", "combined", "mimic", "over_triage"
+    }  # fmt: skip
+    assert all(len(s.source) > 10 and s.minimum for s in ANSWER_SETS)
+    assert len({s.id for s in ANSWER_SETS}) == len(ANSWER_SETS)
+
+
+def test_old_stable_deficits_and_familiar_flares_are_not_over_triaged() -> None:
+    report = evaluate_answer_sets(ANSWER_SETS)
+    assert report.under_triage == 0, report.failures()
+    # One known cost of "unknown never reassures": A56 (a diabetic who skipped the night-pain question)
+    # stays urgent because constant pain with diabetes is an infection warning.
+    assert report.over_triage <= 1, report.failures()

@@ -189,7 +189,14 @@ def _interview(language: str, read: TextIO, out: TextIO) -> int:
 
 
 def _vignettes(paths: list[Path], verbose: bool, out: TextIO, *, reliability_table: bool = False) -> int:
-    from spinepath.evaluation import evaluate, load_vignettes, reliability, reliability_lines
+    from spinepath.evaluation import (
+        evaluate,
+        evaluate_answer_sets,
+        load_answer_sets,
+        load_vignettes,
+        reliability,
+        reliability_lines,
+    )
 
     files = paths or sorted(DEFAULT_VIGNETTES.glob("*.yaml"))
     if not files:
@@ -200,11 +207,18 @@ def _vignettes(paths: list[Path], verbose: bool, out: TextIO, *, reliability_tab
     if verbose:
         for failure in report.failures():
             out.write(f"  miss {failure}\n")
+    # The adversarial answer sets (skipped, mixed, atypical answers) beside the clean vignettes.
+    adversarial = evaluate_answer_sets(load_answer_sets())
+    for line in adversarial.lines():
+        out.write(line + "\n")
+    if verbose:
+        for failure in adversarial.failures():
+            out.write(f"  miss {failure}\n")
     if reliability_table:
         out.write("\nDisplayed numbers against diagnoses (top 5 causes of each vignette with a dx):\n")
         for line in reliability_lines(reliability(load_vignettes(files))):
             out.write(line + "\n")
-    return 1 if report.emergency_under_triage else 0
+    return 1 if report.emergency_under_triage or adversarial.under_triage else 0
 
 
 if __name__ == "__main__":

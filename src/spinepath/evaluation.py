@@ -91,6 +91,10 @@ class Report:
         return statistics.median(c.questions_asked for c in self.cases) if self.cases else 0.0
 
     @property
+    def most_questions(self) -> int:
+        return max((c.questions_asked for c in self.cases), default=0)
+
+    @property
     def median_form_questions(self) -> float:
         return statistics.median(c.questions_in_form for c in self.cases) if self.cases else 0.0
 
@@ -109,7 +113,7 @@ class Report:
             f"emergency under-triage: {self.emergency_under_triage}",
             f"top-1 diagnosis: {self.top1_rate:.1%}",
             f"top-3 diagnosis: {self.top3_rate:.1%}",
-            f"adaptive interview: median {self.median_questions:g} questions asked "
+            f"adaptive interview: median {self.median_questions:g} questions asked, at most {self.most_questions} "
             f"(whole form for the same people: median {self.median_form_questions:g}); "
             f"same level as the whole form: {self.interview_agreement:.1%}",
         ]

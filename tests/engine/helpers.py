@@ -36,6 +36,7 @@ def sciatica(**changes: Any) -> dict[str, Any]:
         "age": 43,
         "pain_regions": ["lower_back", "buttock_left", "thigh_back_left", "calf_left", "foot_outer_left"],
         "numb_regions": ["foot_outer_left"],
+        "numbness_change": "old_unchanged",
         "worse_part": "leg",
         "duration": "1_to_6_weeks",
         "onset": "gradual",

@@ -1,7 +1,8 @@
 """The adaptive interview: which questions to ask next, and when to stop.
 
 Order: the core questions (who, where, how long), then the whole warning-sign screen (never skipped),
-then adaptive questions chosen one by one by expected information gain about the differential plus
+then every question whose answer could still make the result urgent or more serious (a rule or an
+escalation that a missing answer leaves open: the interview never stops while one is open), then adaptive questions chosen one by one by expected information gain about the differential plus
 the chance that the answer raises the triage level, until no question is worth asking; then the
 care-plan questions (medicine safety, habits). Any answer that already means "emergency" stops the
 interview at once.
@@ -23,7 +24,7 @@ from .findings import compute_findings
 from .knowledge import Knowledge, get_knowledge
 from .model import Level, Triage
 from .questionnaire import Question
-from .triage import decide, fired_rules
+from .triage import decide, fired_rules, possible_escalations, possible_rules
 
 QUESTIONS_PER_STEP = 3
 MIN_GAIN_BITS = 0.04  # below this, a question is not worth the person's time
@@ -75,6 +76,13 @@ def plan_interview(
             remaining = len(questions) + later + 3 + len(plan_left)
             return InterviewStep(_same_section(questions), False, None, asked, remaining)
 
+    # Never stop while an unasked question could still make the result urgent or more serious: the
+    # questions behind a rule or escalation that a missing answer leaves open come first.
+    could_raise = _questions_that_could_raise(kb, clean, findings, language)
+    if could_raise:
+        remaining = len(could_raise) + len(plan_left)
+        return InterviewStep(_same_section(could_raise), False, None, asked, remaining)
+
     adaptive_asked = sum(1 for link_id in clean if questionnaire.by_id[link_id].phase == "adaptive")
     candidates = pending("adaptive")
     if candidates and adaptive_asked < MAX_ADAPTIVE:
@@ -94,6 +102,22 @@ def plan_interview(
     if plan_left:
         return InterviewStep(_same_section(plan_left), False, None, asked, len(plan_left))
     return InterviewStep((), True, None, asked, 0)
+
+
+def _questions_that_could_raise(
+    kb: Knowledge, answers: Mapping[str, Any], findings: Mapping[str, bool], language: str
+) -> list[Question]:
+    """Unasked questions whose answer could fire an urgent or more serious rule or escalation."""
+    questionnaire = kb.questionnaire
+    open_hits = possible_rules(kb, findings, answers, language) + possible_escalations(
+        kb, findings, answers, language
+    )
+    wanted = {reason.finding for hit in open_hits for reason in hit.because if not reason.present}
+    return [
+        q
+        for q in questionnaire.questions
+        if q.link_id in wanted and q.link_id not in answers and questionnaire.is_enabled(q, answers) is True
+    ]
 
 
 def _could_stand_down(kb: Knowledge, answers: Mapping[str, Any], question: Question, depth: int = 3) -> bool:
