@@ -118,6 +118,7 @@ def render_text(result: Assessment) -> str:
         if reason.level.rank > Level.SELF_CARE.rank:
             because = "; ".join(r.text for r in reason.because)
             lines.append(f"- {reason.title}" + (f" (because {because})" if because else ""))
+            lines.append(f"  {reason.action}")
     lines += ["", f"Next step: {result.next_step.text}", "", "Likely causes:"]
     for condition in result.differential[:5]:
         root = f", probably {condition.nerve_root}" if condition.nerve_root else ""

@@ -51,7 +51,7 @@ def mix(clinics: tuple[Clinic, Clinic]) -> dict[str, Case]:
     Case.objects.filter(pk=cases["closed"].pk).update(status="closed")
     add_diary_entry(
         interview=cases["escalated"].interview, pain=9, function=8,
-        new_symptoms={"leg_weakness": ["foot_drop"]}, language="en",
+        new_symptoms={"general_health": ["fever"]}, language="en",
     )  # fmt: skip
     return cases
 
