@@ -74,7 +74,9 @@ ANSWER_SETS = load_answer_sets()
 @pytest.mark.parametrize("answer_set", ANSWER_SETS, ids=[s.id for s in ANSWER_SETS])
 def test_adversarial_answer_sets_are_never_under_triaged(answer_set: AnswerSet) -> None:
     result = evaluate_answer_sets([answer_set]).results[0]
-    assert not result.under_triage, f"{answer_set.id} ({answer_set.pattern}): {result.level} for {answer_set.story}"
+    assert not result.under_triage, (
+        f"{answer_set.id} ({answer_set.pattern}): {result.level} for {answer_set.story}"
+    )
 
 
 @pytest.mark.parametrize("answer_set", ANSWER_SETS, ids=[s.id for s in ANSWER_SETS])

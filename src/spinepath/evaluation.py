@@ -113,7 +113,8 @@ class Report:
             f"emergency under-triage: {self.emergency_under_triage}",
             f"top-1 diagnosis: {self.top1_rate:.1%}",
             f"top-3 diagnosis: {self.top3_rate:.1%}",
-            f"adaptive interview: median {self.median_questions:g} questions asked, at most {self.most_questions} "
+            f"adaptive interview: median {self.median_questions:g} questions asked, "
+            f"at most {self.most_questions} "
             f"(whole form for the same people: median {self.median_form_questions:g}); "
             f"same level as the whole form: {self.interview_agreement:.1%}",
         ]

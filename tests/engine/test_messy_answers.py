@@ -27,15 +27,23 @@ def test_an_old_leak_does_not_hide_a_new_numb_saddle() -> None:
 
 
 def test_a_bladder_that_will_not_empty_is_an_emergency_whatever_its_timing() -> None:
-    answers = baseline(bladder_bowel=["cannot_pee"], bladder_bowel_timing="longstanding", bladder_bowel_new=[])
+    answers = baseline(
+        bladder_bowel=["cannot_pee"], bladder_bowel_timing="longstanding", bladder_bowel_new=[]
+    )
     assert level_of(answers) is Level.EMERGENCY
     assert "urinary_retention_any_timing" in rules_of(answers)
 
 
 def test_new_genital_numbness_is_a_saddle_symptom_even_with_one_leg() -> None:
-    assert level_of(sciatica(bladder_bowel=["numb_genitals"], bladder_bowel_timing="new_or_worse")) is Level.EMERGENCY
+    assert (
+        level_of(sciatica(bladder_bowel=["numb_genitals"], bladder_bowel_timing="new_or_worse"))
+        is Level.EMERGENCY
+    )
     # trouble with erections alone, with back pain only, is urgent (GIRFT: unlikely to be CES alone)
-    assert level_of(baseline(bladder_bowel=["sexual_numbness"], bladder_bowel_timing="new_or_worse")) is Level.URGENT
+    assert (
+        level_of(baseline(bladder_bowel=["sexual_numbness"], bladder_bowel_timing="new_or_worse"))
+        is Level.URGENT
+    )
 
 
 def test_an_old_foot_drop_does_not_hide_new_weakness_in_both_legs() -> None:
@@ -95,9 +103,13 @@ def test_cancer_with_worsening_or_night_pain_has_no_one_year_exemption() -> None
 
 
 def test_pain_in_waves_ticked_anywhere_in_pregnancy_is_maternity_now() -> None:
-    answers = baseline(age=30, sex="female", pregnancy="pregnant", pregnancy_signs=[], belly_and_urine=["waves"])
+    answers = baseline(
+        age=30, sex="female", pregnancy="pregnant", pregnancy_signs=[], belly_and_urine=["waves"]
+    )
     assert level_of(answers) is Level.EMERGENCY
-    maybe = baseline(age=24, sex="female", pregnancy="not_sure", pregnancy_signs=[], belly_and_urine=["waves"])
+    maybe = baseline(
+        age=24, sex="female", pregnancy="not_sure", pregnancy_signs=[], belly_and_urine=["waves"]
+    )
     assert level_of(maybe).rank >= Level.SAME_DAY.rank
 
 
@@ -123,7 +135,11 @@ def test_a_fall_with_hip_pain_is_a_possible_broken_hip() -> None:
 
 # ------------------------------------------------------------ unknown never reassures (item 1)
 def test_a_skipped_answer_that_could_make_it_an_emergency_keeps_the_emergency_open() -> None:
-    skipped = {k: v for k, v in baseline(age=72, pain_score=9, pain_regions=["lower_back", "abdomen"]).items() if k != "onset"}
+    skipped = {
+        k: v
+        for k, v in baseline(age=72, pain_score=9, pain_regions=["lower_back", "abdomen"]).items()
+        if k != "onset"
+    }
     result = assess(skipped)
     assert result.triage.level is Level.EMERGENCY
     hit = next(h for h in result.triage.reasons if h.rule == "possible:aortic_aneurysm_signs")
@@ -132,7 +148,9 @@ def test_a_skipped_answer_that_could_make_it_an_emergency_keeps_the_emergency_op
 
 def test_the_interview_asks_a_question_that_could_raise_the_level_before_it_stops() -> None:
     answers: dict[str, Any] = {}
-    person = baseline(age=72, pain_score=9, pain_regions=["lower_back", "abdomen"], onset="lifting_or_twisting")
+    person = baseline(
+        age=72, pain_score=9, pain_regions=["lower_back", "abdomen"], onset="lifting_or_twisting"
+    )
     asked = []
     for _ in range(60):
         step = plan_interview(answers)

@@ -33,7 +33,13 @@ def candidate_values(question: Question, data: st.DataObject | None = None) -> l
         candidates = [question.minimum or 0, question.maximum or 120]
     else:
         regions = sorted(KNOWLEDGE.body_map.region_ids)
-        candidates = [[], regions, ["sole_left", "sole_right"], ["calf_left"], ["groin_right", "hip_outer_right"]]
+        candidates = [
+            [],
+            regions,
+            ["sole_left", "sole_right"],
+            ["calf_left"],
+            ["groin_right", "hip_outer_right"],
+        ]
     if data is not None:
         candidates.append(data.draw(value_of(question)))
     return candidates
@@ -58,9 +64,13 @@ def check_question(answer_set: dict[str, Any], question: Question, data: st.Data
             )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(answer_set=answers(), data=st.data())
-def test_skipping_an_optional_question_never_lowers_an_urgent_result(answer_set: dict[str, Any], data: st.DataObject) -> None:
+def test_skipping_an_optional_question_never_lowers_an_urgent_result(
+    answer_set: dict[str, Any], data: st.DataObject
+) -> None:
     questions = optional_enabled(answer_set)
     assume(questions)
     check_question(answer_set, data.draw(st.sampled_from(questions)), data)

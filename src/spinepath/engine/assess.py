@@ -33,7 +33,9 @@ def assess(
     ranked = differential_module.rank(
         kb, findings, language=language, hits=hits, nerve_root=nerve_root(kb, clean, findings, language)
     )
-    hits += possible_rules(kb, findings, clean, language) + possible_escalations(kb, findings, clean, language)
+    hits += possible_rules(kb, findings, clean, language) + possible_escalations(
+        kb, findings, clean, language
+    )
     triage = decide(
         kb, hits=hits, differential=ranked, unscreened=unscreened_questions(kb, clean), language=language
     )

@@ -27,8 +27,10 @@ _WORRY_FINDINGS = ("fear_of_movement", "catastrophising", "low_mood", "anxiety",
 
 
 # The questions each derived finding is computed from: what to ask when a derived finding is unknown.
-_AGE_FINDINGS = ("age_under_16", "age_under_18", "age_under_20", "age_under_40", "age_under_45", "age_under_60",
-                 "age_over_48", "age_50_plus", "age_60_plus", "age_65_plus", "age_70_plus", "age_75_plus")  # fmt: skip
+_AGE_FINDINGS = (
+    "age_under_16", "age_under_18", "age_under_20", "age_under_40", "age_under_45", "age_under_60",
+    "age_over_48", "age_50_plus", "age_60_plus", "age_65_plus", "age_70_plus", "age_75_plus",
+)  # fmt: skip
 _BODY_MAP = ("pain_regions", "numb_regions")
 DERIVED_FROM: dict[str, tuple[str, ...]] = {
     **{finding: ("age",) for finding in _AGE_FINDINGS},

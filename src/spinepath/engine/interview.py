@@ -2,7 +2,8 @@
 
 Order: the core questions (who, where, how long), then the whole warning-sign screen (never skipped),
 then every question whose answer could still make the result urgent or more serious (a rule or an
-escalation that a missing answer leaves open: the interview never stops while one is open), then adaptive questions chosen one by one by expected information gain about the differential plus
+escalation that a missing answer leaves open: the interview never stops while one is open), then
+adaptive questions chosen one by one by expected information gain about the differential plus
 the chance that the answer raises the triage level, until no question is worth asking; then the
 care-plan questions (medicine safety, habits). Any answer that already means "emergency" stops the
 interview at once.

@@ -75,7 +75,8 @@ def possible_rules(
             question.link_id
             for finding in unknown
             for question in source_questions(knowledge, finding)
-            if answers.get(question.link_id) is None and questionnaire.is_enabled(question, answers) is not False
+            if answers.get(question.link_id) is None
+            and questionnaire.is_enabled(question, answers) is not False
         )
         known = tuple(
             Reason(finding, present, knowledge.finding_text(finding, present, language))
@@ -95,7 +96,9 @@ def possible_rules(
             RuleHit(
                 rule=f"possible:{rule.id}",
                 level=rule.level,
-                title=knowledge.message("possible_title", language).format(title=localise(rule.title, language)),
+                title=knowledge.message("possible_title", language).format(
+                    title=localise(rule.title, language)
+                ),
                 action=localise(rule.action, language),
                 because=known + missing,
                 source=f"{rule.source}; spinepath safety rule: unknown never reassures",
@@ -129,7 +132,8 @@ def possible_escalations(
             for item in condition.evidence
             if item.finding not in findings
             for question in source_questions(knowledge, item.finding)
-            if answers.get(question.link_id) is None and questionnaire.is_enabled(question, answers) is not False
+            if answers.get(question.link_id) is None
+            and questionnaire.is_enabled(question, answers) is not False
         )
         name = localise(condition.name, language)
         hits.append(
