@@ -177,3 +177,24 @@ def test_every_question_that_can_alone_make_it_urgent_is_required() -> None:
     for question in kb.questionnaire.questions:
         if question.type == "multi" and any(option.finding in alone for option in question.options):
             assert question.required, question.link_id
+
+
+# ------------------------------------------------------------ known diagnoses and earlier episodes (item 5)
+def test_a_known_diagnosis_shapes_the_likely_causes_but_never_switches_off_a_warning_sign() -> None:
+    def disc_share(answers: dict[str, Any]) -> float:
+        return next(c.relative for c in assess(answers).differential if c.id == "lumbar_disc_herniation")
+
+    plain = sciatica(known_conditions=[], episode_history="like_before")
+    known = sciatica(known_conditions=["slipped_disc"], episode_history="like_before")
+    assert disc_share(known) > disc_share(plain)
+    flare_with_saddle = sciatica(
+        known_conditions=["slipped_disc"], episode_history="like_before",
+        bladder_bowel=["numb_saddle"], bladder_bowel_timing="new_or_worse",
+    )  # fmt: skip
+    assert level_of(flare_with_saddle) is Level.EMERGENCY
+
+
+def test_an_episode_unlike_the_usual_ones_in_a_known_condition_is_seen_soon() -> None:
+    answers = sciatica(known_conditions=["stenosis"], episode_history="different")
+    assert "known_condition_different_episode" in rules_of(answers)
+    assert level_of(answers).rank >= Level.SOON.rank
