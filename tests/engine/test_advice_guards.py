@@ -74,7 +74,13 @@ def test_unanswered_warning_signs_withhold_bending_stretches_as_if_they_raised_a
     del answers["medical_history"], answers["injury"]
     result = assess(answers)
     assert not FLEXION_AND_MASSAGE & offered(result)
-    assert "were not answered" in withheld(result)["childs_pose"]
+    # Unanswered warning signs count as their worst answer (issue #10): here a fall could mean a broken
+    # hip, so the result is an emergency and no home exercise is listed at all; where one is listed as
+    # withheld, the reason names the unanswered questions.
+    if "childs_pose" in withheld(result):
+        assert "were not answered" in withheld(result)["childs_pose"]
+    else:
+        assert result.triage.level is Level.EMERGENCY and not result.plan.self_care
 
 
 def test_a_condition_over_its_escalation_threshold_raises_the_concern_without_any_rule() -> None:
