@@ -192,7 +192,11 @@ def test_pain_diary_page(page: Any, live_server: Any) -> None:
     page.fill("input[name=function]", "7")
     page.check("input[name=new-bladder_bowel][value=numb_saddle]")
     page.click("button.primary")
-    assert "need help sooner" in page.inner_text("main")
+    assert "When did these changes start?" in page.inner_text("main")  # the interview's follow-up first
+    check_page(page, "diary-follow-up")
+    page.check("input[name=follow-bladder_bowel_timing][value=new_or_worse]")
+    page.click("button.primary")
+    assert "need help sooner" in page.inner_text("main") and "What to do now" in page.inner_text("main")
     check_page(page, "diary-worse")
 
 

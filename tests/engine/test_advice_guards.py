@@ -151,8 +151,8 @@ def _could_be_true(finding: str, findings: dict[str, bool]) -> bool:
 @given(any_answers())
 def test_no_answer_set_is_offered_advice_that_a_guard_should_withhold(answers: dict[str, Any]) -> None:
     """An oracle written from the issue, not from the guard code: NSAIDs only when every NSAID risk is
-    known to be absent; bending stretches and massage only when no serious spine concern is raised or
-    could be raised by a missing answer."""
+    known to be absent; bending stretches and massage only when no urgent or emergency rule about a
+    serious spine condition fired or could fire on a missing answer, and none passed its threshold."""
     kb = get_knowledge()
     result = assess(answers)
     findings = result.findings
@@ -167,7 +167,7 @@ def test_no_answer_set_is_offered_advice_that_a_guard_should_withhold(answers: d
         assert not raised & {"spinal_infection", "pyelonephritis"}
     if FLEXION_AND_MASSAGE & offered(result):
         for rule in kb.rules:
-            if set(rule.conditions) & SERIOUS_SPINE:
+            if set(rule.conditions) & SERIOUS_SPINE and rule.level.rank >= Level.URGENT.rank:
                 assert rule.when.evaluate(findings) is False, f"flexion offered while {rule.id} may fire"
         escalated = {hit.conditions[0] for hit in result.triage.reasons if hit.rule.startswith("escalate:")}
         assert not escalated & SERIOUS_SPINE

@@ -106,8 +106,13 @@ def test_pain_diary_escalates_on_a_new_red_flag(client: Client) -> None:
     interview = start(client)
     walk(client, interview, baseline())
     client.get(f"/i/{interview.token}/result/")
+    check_in = {"pain": "5", "function": "4", "new-bladder_bowel": ["numb_saddle"]}
+    response = client.post(f"/i/{interview.token}/diary/", check_in)
+    assert response.status_code == 200 and "When did these changes start?" in response.content.decode()
+    assert not PainDiaryEntry.objects.filter(interview=interview).exists()  # the follow-up comes first
     response = client.post(
-        f"/i/{interview.token}/diary/", {"pain": "5", "function": "4", "new-bladder_bowel": ["numb_saddle"]}
+        f"/i/{interview.token}/diary/",
+        {**check_in, "follow_shown": "bladder_bowel_timing", "follow-bladder_bowel_timing": "new_or_worse"},
     )
     assert response.status_code == 200
     entry = PainDiaryEntry.objects.get(interview=interview)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .assess import assess
+from .diary import check_in, pending_follow_ups
 from .errors import AnswerError, EngineError, KnowledgeError
 from .interview import InterviewStep, plan_interview
 from .knowledge import Knowledge, get_knowledge, load_knowledge
@@ -46,12 +47,14 @@ __all__ = [
     "Questionnaire",
     "Triage",
     "assess",
+    "check_in",
     "get_body_map",
     "get_knowledge",
     "get_questionnaire",
     "knowledge_version",
     "level_label",
     "load_knowledge",
+    "pending_follow_ups",
     "pick_language",
     "plan_interview",
     "validate_answers",

@@ -3,7 +3,8 @@
 Unknown never reassures: a guard that carries an `unknown_text` also fires while an answer that could
 make it true was skipped or never asked, and then says so ("you did not tell us ... ask first").
 
-A guard can watch findings (`when`) or *concerns*: conditions that a triage rule names (at any level)
+A guard can watch findings (`when`) or *concerns*: conditions that an urgent or emergency triage rule
+names (the ones a clinician must rule out; weaker "soon" flags such as age over 50 alone do not count)
 or that passed their escalation threshold. A concern is *possible* when a rule naming it could still
 fire on the missing answers, or when the condition's probability could still pass its threshold: the
 known score plus, for every unknown finding, its stronger likelihood ratio in full. Damping within a
@@ -19,6 +20,7 @@ from enum import Enum
 
 from .differential import score
 from .knowledge import Condition, Guard, Knowledge
+from .model import Level
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ def concerns(knowledge: Knowledge, findings: Mapping[str, bool]) -> Concerns:
     raised: set[str] = set()
     possible: set[str] = set()
     for rule in knowledge.rules:
+        if rule.level.rank < Level.URGENT.rank:
+            continue
         value = rule.when.evaluate(findings)
         if value is True:
             raised.update(rule.conditions)

@@ -107,6 +107,19 @@ class SelfCareAdvice:
     for_conditions: frozenset[str]
     avoid_if: tuple[Guard, ...]
     caution_if: tuple[Guard, ...]
+    when: Expr | None = None
+    condition_notes: tuple[tuple[str, LocalText], ...] = ()
+
+
+@dataclass(frozen=True)
+class ContributingCause:
+    """Something in the person's daily life that may be adding to the pain, shown when `when` is true."""
+
+    id: str
+    when: Expr
+    title: LocalText
+    text: LocalText
+    source: str
 
 
 @dataclass(frozen=True)
@@ -184,6 +197,7 @@ class Knowledge:
     prevention: tuple[PreventionAdvice, ...]
     treatments: Mapping[str, Treatment]
     safety_net: tuple[SafetyNet, ...]
+    contributing: tuple[ContributingCause, ...] = ()
     calibration: Mapping[str, Calibration] = field(default_factory=dict)
     calibration_texts: Mapping[str, LocalText] = field(default_factory=dict)
 
@@ -383,6 +397,13 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     _check_statements(conditions, rules, derived_says, derived_says_not)
 
     calibration, calibration_texts = _load_calibration(directory, condition_ids, finding_ids)
+    contributing = tuple(
+        ContributingCause(c.id, _expr("advice.yaml", c.id, c.when, finding_ids), c.title, c.text, c.source)
+        for c in advice_spec.contributing
+    )
+    _check_unique("advice.yaml", (c.id for c in contributing))
+    for cause in contributing:
+        _check_languages("advice.yaml", cause.id, [cause.title, cause.text])
 
     return Knowledge(
         version=version,
@@ -405,6 +426,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         prevention=prevention,
         treatments=treatments,
         safety_net=safety_net,
+        contributing=contributing,
         calibration=calibration,
         calibration_texts=calibration_texts,
     )
@@ -611,6 +633,8 @@ def _self_care(
 ) -> SelfCareAdvice:
     file = "advice.yaml"
     _check_refs(file, spec.id, (c for c in spec.for_conditions if c != "all"), condition_ids, "condition")
+    _check_refs(file, spec.id, (note.condition for note in spec.condition_notes), condition_ids, "condition")
+    _check_languages(file, spec.id, (note.text for note in spec.condition_notes))
     guard: Callable[[Any, LocalText, str], Guard] = lambda when, text, source: Guard(  # noqa: E731
         _expr(file, spec.id, when, finding_ids), text, source
     )
@@ -637,6 +661,8 @@ def _self_care(
         source=spec.source,
         for_conditions=frozenset(spec.for_conditions),
         avoid_if=tuple(avoid_if),
+        when=_optional_expr(file, spec.id, spec.when, finding_ids),
+        condition_notes=tuple((note.condition, note.text) for note in spec.condition_notes),
         caution_if=tuple(guard(c.when, c.text, c.source) for c in spec.caution_if),
     )
 

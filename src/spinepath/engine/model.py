@@ -172,6 +172,7 @@ class CarePlan:
     prevention: tuple[PlanItem, ...]
     treatments: tuple[PlanItem, ...]
     safety_net: tuple[str, ...]
+    contributing: tuple[PlanItem, ...] = ()  # daily-life answers that may be adding to the pain
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,8 @@ def care_plan(
         for advice in knowledge.self_care:
             if "all" not in advice.for_conditions and not advice.for_conditions & set(leading):
                 continue
+            if advice.when is not None and not advice.when.satisfied(findings):
+                continue
             why = _withheld_because(advice, findings=findings, raised=raised, language=language)
             if why is not None:
                 avoid.append(AvoidedItem(advice.id, localise(advice.title, language), why))
@@ -53,7 +55,14 @@ def care_plan(
                     id=advice.id,
                     kind=advice.kind,
                     title=localise(advice.title, language),
-                    text=localise(advice.text, language),
+                    text=" ".join(
+                        [localise(advice.text, language)]
+                        + [
+                            localise(note, language)
+                            for condition, note in advice.condition_notes
+                            if condition in leading
+                        ]
+                    ),
                     source=advice.source,
                     caution=" ".join(cautions) or None,
                 )
@@ -105,7 +114,19 @@ def care_plan(
         for item in knowledge.safety_net
         if item.when is None or item.when.satisfied(findings)
     )
+    contributing = tuple(
+        PlanItem(
+            id=cause.id,
+            kind="contributing",
+            title=localise(cause.title, language),
+            text=localise(cause.text, language),
+            source=cause.source,
+        )
+        for cause in knowledge.contributing
+        if not emergency and cause.when.satisfied(findings)
+    )
     return CarePlan(
+        contributing=contributing,
         self_care=tuple(self_care),
         avoid=tuple(avoid),
         prevention=prevention,

@@ -177,13 +177,22 @@ class CautionIfSpec(Spec):
     source: str = Field(min_length=3)
 
 
+class ConditionNoteSpec(Spec):
+    condition: str
+    text: LocalTextSpec
+
+
 class SelfCareSpec(Spec):
     id: str
-    kind: Literal["activity", "stretch", "heat_cold", "massage", "medicine", "rest_position"]
+    kind: Literal["activity", "stretch", "heat_cold", "massage", "medicine", "rest_position", "information"]
     title: LocalTextSpec
     text: LocalTextSpec
     source: str = Field(min_length=3)
     for_conditions: list[str]
+    # Offered only when this is certainly true of the person (e.g. bending forward makes it worse).
+    when: Any = None
+    # Text that is about one condition, added only when that condition is among those shown.
+    condition_notes: list[ConditionNoteSpec] = Field(default_factory=list)
     avoid_if: list[AvoidIfSpec] = Field(default_factory=list)
     caution_if: list[CautionIfSpec] = Field(default_factory=list)
 
@@ -217,9 +226,19 @@ class SafetyNetSpec(Spec):
     level: Level = Level.EMERGENCY
 
 
+class ContributingSpec(Spec):
+    id: str
+    when: Any
+    title: LocalTextSpec
+    text: LocalTextSpec
+    source: str = Field(min_length=3)
+
+
 class AdviceFile(Spec):
     clinicians: list[ClinicianSpec]
     self_care: list[SelfCareSpec]
+    # Answers about daily life shown as things that may be adding to the pain (not only prevention tips).
+    contributing: list[ContributingSpec] = Field(default_factory=list)
     prevention: list[PreventionSpec]
     treatments: list[TreatmentSpec]
     safety_net: list[SafetyNetSpec]

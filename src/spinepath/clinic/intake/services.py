@@ -18,6 +18,8 @@ from spinepath.engine import (
     Assessment,
     Level,
     assess,
+    check_in,
+    get_questionnaire,
     knowledge_version,
     pick_language,
     validate_answers,
@@ -89,24 +91,33 @@ class DiaryOutcome:
 
 
 # A rise of 2 points on a 0-10 scale is the minimal important change (Ostelo 2008).
-WORSENING_POINTS = 2
-
-
 def add_diary_entry(
-    *, interview: Interview, pain: int, function: int, new_symptoms: Mapping[str, list[str]], language: str
+    *,
+    interview: Interview,
+    pain: int,
+    function: int,
+    new_symptoms: Mapping[str, list[str]],
+    language: str,
+    follow_up_answers: Mapping[str, Any] | None = None,
 ) -> DiaryOutcome:
-    """Log a check-in; new warning signs or clearly worse pain re-run the assessment."""
+    """Log a check-in; new warning signs (with their fresh follow-up answers) or clearly worse pain
+    re-run the assessment, exactly as the interview would have taken them (engine/diary.py)."""
     before = interview.assessments.order_by("-created_at").first()
     level_before = Level(before.triage_level) if before else Level.SELF_CARE
     baseline = interview.diary.order_by("created_at").first()
     first_pain = baseline.pain if baseline else interview.answers.get("pain_score")
-    changes: dict[str, Any] = {}
-    for link_id, values in new_symptoms.items():
-        if values:
-            changes[link_id] = sorted({*(interview.answers.get(link_id) or []), *values})
-    if isinstance(first_pain, int) and pain - first_pain >= WORSENING_POINTS:
-        changes["course"] = "worse"
+    after = check_in(
+        get_questionnaire(),
+        answers=interview.answers,
+        new_signs=new_symptoms,
+        follow_up_answers=follow_up_answers or {},
+        pain=pain,
+        first_pain=first_pain if isinstance(first_pain, int) else None,
+    )
+    changes = {key: value for key, value in after.items() if interview.answers.get(key, None) != value}
     changes["pain_score"] = pain
+    reported = {k: v for k, v in new_symptoms.items() if v}
+    reported.update({k: v for k, v in (follow_up_answers or {}).items() if v not in (None, [])})
     with transaction.atomic():
         updated = save_answers(interview=interview, new_answers=changes)
         record = record_assessment(interview=updated, language=language, source="diary")
@@ -115,7 +126,7 @@ def add_diary_entry(
             interview=updated,
             pain=pain,
             function=function,
-            new_symptoms={k: v for k, v in new_symptoms.items() if v},
+            new_symptoms=reported,
             level_before=level_before.value,
             level_after=record.triage_level,
             escalated=escalated,

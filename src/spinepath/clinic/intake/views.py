@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from spinepath.clinic.i18n import current_language
-from spinepath.engine import AnswerError, Level, assess, get_questionnaire, plan_interview
+from spinepath.engine import AnswerError, Level, assess, get_questionnaire, pending_follow_ups, plan_interview
 from spinepath.engine.questionnaire import Question
 
 from . import bodymap_svg, services
@@ -241,6 +241,8 @@ def _booking_url(record: Any) -> str | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def diary(request: HttpRequest, token: str) -> HttpResponse:
+    """A check-in. New warning signs first bring the interview's follow-up questions about them
+    ("is it getting worse?"); only then is the entry saved and the result re-assessed."""
     interview = _interview(token)
     language = current_language()
     questionnaire = get_questionnaire()
@@ -251,22 +253,50 @@ def diary(request: HttpRequest, token: str) -> HttpResponse:
     symptoms_form = StepForm(
         request.POST or None, questions=symptom_questions, language=language, prefix="new", none_box=False
     )
+    asked = [
+        questionnaire.by_id[link_id]
+        for link_id in request.POST.get("follow_shown", "").split(",")
+        if link_id in questionnaire.by_id
+    ]
+    follow_form = StepForm(request.POST or None, questions=asked, language=language, prefix="follow")
     if request.method == "POST":
-        if form.is_valid() and symptoms_form.is_valid():
-            outcome = services.add_diary_entry(
-                interview=interview,
-                pain=form.cleaned_data["pain"],
-                function=form.cleaned_data["function"],
-                new_symptoms=symptoms_form.answers(),
-                language=language,
+        if form.is_valid() and symptoms_form.is_valid() and follow_form.is_valid():
+            new_signs = symptoms_form.answers()
+            follow_up_answers = follow_form.answers()
+            pending = pending_follow_ups(
+                questionnaire,
+                answers=interview.answers,
+                new_signs=new_signs,
+                follow_up_answers=follow_up_answers,
             )
-            form = DiaryForm()
-            symptoms_form = StepForm(
-                questions=symptom_questions, language=language, prefix="new", none_box=False
-            )
+            if pending:  # ask them before saving anything
+                asked = [*asked, *pending]
+                follow_form = StepForm(
+                    initial=StepForm.initial_from(follow_up_answers, asked),
+                    questions=asked,
+                    language=language,
+                    prefix="follow",
+                )
+            else:
+                outcome = services.add_diary_entry(
+                    interview=interview,
+                    pain=form.cleaned_data["pain"],
+                    function=form.cleaned_data["function"],
+                    new_symptoms=new_signs,
+                    follow_up_answers=follow_up_answers,
+                    language=language,
+                )
+                form = DiaryForm()
+                symptoms_form = StepForm(
+                    questions=symptom_questions, language=language, prefix="new", none_box=False
+                )
+                asked = []
+                follow_form = StepForm(questions=asked, language=language, prefix="follow")
         else:
             status = 400
     entries = list(interview.diary.all())
+    # The updated result in the reader's language: its level, the fired rules' own actions, the next step.
+    result = assess(outcome.entry.interview.answers, language=language) if outcome else None
     return render(
         request,
         "intake/diary.html",
@@ -274,9 +304,13 @@ def diary(request: HttpRequest, token: str) -> HttpResponse:
             "interview": interview,
             "form": form,
             "symptoms_form": symptoms_form,
+            "follow_form": follow_form,
+            "follow_shown": ",".join(question.link_id for question in asked),
             "entries": entries,
             "chart": _chart(entries),
             "outcome": outcome,
+            "result": result,
+            "booking_url": _booking_url(outcome.record) if outcome and outcome.escalated else None,
         },
         status=status,
     )
