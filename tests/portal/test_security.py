@@ -257,3 +257,23 @@ def test_the_first_superuser_enrols_two_factor_before_reaching_the_admin(
     verified = client.post("/staff/two-factor/", {"token": code_for(root), "next": "/admin/"})
     assert verified["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_staff_pages_and_health_data_answers_are_never_stored_by_browsers_or_proxies(
+    clinics: Any, staff: dict[str, Any], signed_in: Callable, client: Client
+) -> None:
+    from spinepath.clinic.intake.models import Interview
+    from tests.engine.helpers import sciatica
+
+    staff_client = signed_in(staff["clinician"])
+    token = Interview.objects.create(answers=sciatica()).token
+    for response in (
+        staff_client.get("/staff/"),
+        staff_client.get("/staff/worklist.csv"),
+        client.get("/staff/login/"),
+        client.get(f"/api/v1/interviews/{token}/result"),
+        client.get(f"/api/v1/interviews/{token}"),
+        client.get("/api/v1/staff/cases"),  # refused, still not stored
+    ):
+        assert "no-store" in response["Cache-Control"], response.wsgi_request.path
+    assert "no-store" not in client.get("/api/v1/health").get("Cache-Control", "")

@@ -89,7 +89,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "spinepath.clinic.api.middleware.NoStoreMiddleware",
     "spinepath.clinic.api.middleware.ApiBoundaryMiddleware",
+    "spinepath.clinic.limits.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -214,6 +216,13 @@ if os.environ.get("SPINEPATH_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "outbox"
+# Only the background worker talks to the mail server (booking/outbox.py): a request never waits on SMTP.
+# A server that accepts and never answers is dropped after EMAIL_TIMEOUT seconds; a failed send is tried
+# again after 1, 2, 4 ... minutes (at most an hour apart) until its deadline, then staff are asked to phone.
+EMAIL_TIMEOUT = env_int("SPINEPATH_EMAIL_TIMEOUT", 15, minimum=1)
+SPINEPATH_EMAIL_RETRY_FIRST_SECONDS = env_int("SPINEPATH_EMAIL_RETRY_FIRST_SECONDS", 60, minimum=1)
+SPINEPATH_EMAIL_RETRY_LONGEST_SECONDS = env_int("SPINEPATH_EMAIL_RETRY_LONGEST_SECONDS", 3600, minimum=1)
+SPINEPATH_EMAIL_GIVE_UP_HOURS = env_int("SPINEPATH_EMAIL_GIVE_UP_HOURS", 12)
 DEFAULT_FROM_EMAIL = os.environ.get("SPINEPATH_FROM_EMAIL", "spinepath <no-reply@spinepath.example>")
 # Links in e-mails need the site's address (no request there).
 SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000")
@@ -277,3 +286,27 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "spinepath_cache"}
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+# Anti-automation (ASVS V2.4.1; spinepath/clinic/limits.py): writes per client address and per interview
+# token, as "count/period" (period s, m, h or d). Each is an environment variable (docs/deploy.md); an
+# empty value turns that one limit off.
+_RATE_LIMIT_VARIABLES = {
+    ("start", "address"): ("SPINEPATH_RATE_START_ADDRESS", "60/h"),
+    ("answer", "address"): ("SPINEPATH_RATE_ANSWER_ADDRESS", "3000/h"),
+    ("answer", "token"): ("SPINEPATH_RATE_ANSWER_TOKEN", "400/h"),
+    ("book", "address"): ("SPINEPATH_RATE_BOOK_ADDRESS", "30/h"),
+    ("book", "token"): ("SPINEPATH_RATE_BOOK_TOKEN", "10/h"),
+    ("waitlist", "address"): ("SPINEPATH_RATE_WAITLIST_ADDRESS", "20/h"),
+    ("waitlist", "token"): ("SPINEPATH_RATE_WAITLIST_TOKEN", "5/h"),
+    ("diary", "address"): ("SPINEPATH_RATE_DIARY_ADDRESS", "120/h"),
+    ("diary", "token"): ("SPINEPATH_RATE_DIARY_TOKEN", "30/h"),
+    ("sign_in", "address"): ("SPINEPATH_RATE_SIGN_IN_ADDRESS", "30/h"),
+}
+RATE_LIMITS: dict[str, dict[str, str]] = {}
+for (_action, _key), (_variable, _default) in _RATE_LIMIT_VARIABLES.items():
+    RATE_LIMITS.setdefault(_action, {})[_key] = os.environ.get(_variable, _default).strip()
+RATELIMIT_ENABLE = env_bool("SPINEPATH_RATE_LIMITS_ENABLED", True)
+RATELIMIT_USE_CACHE = "default"
+# Cases per worklist page.
+SPINEPATH_WORKLIST_PAGE_SIZE = env_int("SPINEPATH_WORKLIST_PAGE_SIZE", 50, minimum=1)

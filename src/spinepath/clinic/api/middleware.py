@@ -64,3 +64,20 @@ class ApiBoundaryMiddleware:
                     replacement[header] = response[header]
             return replacement
         return response
+
+
+# Pages and answers that can carry health data or staff views: never stored by a browser or a proxy
+# (a shared computer's Back button, a caching proxy). Public, data-free API documents may be cached.
+NO_STORE_PREFIXES = ("/staff/", "/admin/", API_PREFIX)
+CACHEABLE = ("/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs")
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(NO_STORE_PREFIXES) and not request.path.startswith(CACHEABLE):
+            response["Cache-Control"] = "no-store, private"
+        return response
