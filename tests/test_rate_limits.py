@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
+from spinepath.clinic import limits
 from spinepath.clinic.booking.models import Clinic, WaitlistEntry
 from spinepath.clinic.intake.models import AssessmentRecord, Interview
 from tests.booking.conftest import clinic, record_for  # noqa: F401 (fixtures)
@@ -26,8 +27,10 @@ def _limit(action: str, key: str) -> int:
 @pytest.fixture(autouse=True)
 def _fresh_counters() -> Iterator[None]:
     cache.clear()  # counters from other tests (or a transactional test's leftovers) do not count here
+    limits._REFUSING.clear()
     yield
     cache.clear()
+    limits._REFUSING.clear()
 
 
 def _flood(send: Callable[[], Any], times: int) -> list[int]:

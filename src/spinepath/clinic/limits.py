@@ -9,17 +9,22 @@ and the web a plain page, both with Retry-After; nothing is written.
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
 from spinepath.clinic.api.middleware import API_PREFIX, json_error
 from spinepath.clinic.portal.network import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,30 @@ def _token(request: HttpRequest, route: Route, view_kwargs: dict[str, Any]) -> s
     return token if isinstance(token, str) and token else None
 
 
+# Who is over a limit, and until when, remembered in this process: a flood's refusals then cost no trip
+# to the shared cache (on the database cache each would be a write). Bounded: cleared when it grows large.
+_REFUSING: dict[tuple[str, str, str], float] = {}
+_REFUSING_MAX = 10_000
+
+
 def _count(request: HttpRequest, *, group: str, rate: str, value: str) -> int | None:
     """Count this request; the seconds until the window resets when it is over the limit, else None."""
-    usage = get_usage(request, group=group, key=lambda _group, _request: value, rate=rate, increment=True)
+    now = time.monotonic()
+    until = _REFUSING.get((group, rate, value))
+    if until is not None and until > now:
+        return max(1, int(until - now))
+    try:
+        usage = get_usage(request, group=group, key=lambda _group, _request: value, rate=rate, increment=True)
+    except DatabaseError as error:  # the database cache is down (or not created): serve, do not fail
+        logger.warning("rate-limit counter unavailable: %s", type(error).__name__)
+        return None
     if usage is None or not usage["should_limit"]:
         return None
-    return max(1, int(usage["time_left"]))
+    wait = max(1, int(usage["time_left"]))
+    if len(_REFUSING) >= _REFUSING_MAX:
+        _REFUSING.clear()
+    _REFUSING[(group, rate, value)] = now + wait
+    return wait
 
 
 def check(request: HttpRequest, view_name: str, view_kwargs: dict[str, Any]) -> Refusal | None:

@@ -308,5 +308,8 @@ for (_action, _key), (_variable, _default) in _RATE_LIMIT_VARIABLES.items():
     RATE_LIMITS.setdefault(_action, {})[_key] = os.environ.get(_variable, _default).strip()
 RATELIMIT_ENABLE = env_bool("SPINEPATH_RATE_LIMITS_ENABLED", True)
 RATELIMIT_USE_CACHE = "default"
+# If the counters cannot be read (Redis down), serve rather than refuse everyone: limits are a guard
+# against floods, not a reason for an outage (see docs/deploy.md).
+RATELIMIT_FAIL_OPEN = True
 # Cases per worklist page.
 SPINEPATH_WORKLIST_PAGE_SIZE = env_int("SPINEPATH_WORKLIST_PAGE_SIZE", 50, minimum=1)
