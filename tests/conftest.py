@@ -34,8 +34,7 @@ def _generous_rate_limits(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     generous = {
-        action: dict.fromkeys(limits, GENEROUS_RATE)
-        for action, limits in django_settings.RATE_LIMITS.items()
+        action: dict.fromkeys(limits, GENEROUS_RATE) for action, limits in django_settings.RATE_LIMITS.items()
     }
     with override_settings(RATE_LIMITS=generous):
         yield

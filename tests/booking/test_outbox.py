@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)  # commits as in production
 SUBJECT = "Your appointment is booked"
 
 
-def _deliveries() -> list[DBTaskResult]:
+def _deliveries() -> list[DBTaskResult[Any, Any]]:
     return list(DBTaskResult.objects.filter(task_path__endswith="outbox.deliver").order_by("enqueued_at"))
 
 
@@ -56,7 +56,7 @@ def _make_retries_due() -> None:
 
 def test_a_mail_server_that_never_answers_neither_slows_a_booking_nor_loses_its_confirmation(
     clinic: Clinic,
-    record_for: Callable,
+    record_for: Callable[..., Any],
     client: Client,
     silent_smtp: SilentServer,
     run_worker: Callable[[], int],
@@ -81,7 +81,7 @@ def test_a_mail_server_that_never_answers_neither_slows_a_booking_nor_loses_its_
 
 def test_every_confirmation_is_delivered_once_the_server_answers_again(
     clinic: Clinic,
-    record_for: Callable,
+    record_for: Callable[..., Any],
     client: Client,
     inbox: Inbox,
     run_worker: Callable[[], int],
@@ -105,7 +105,7 @@ def test_every_confirmation_is_delivered_once_the_server_answers_again(
 
 def test_past_the_deadline_the_case_is_flagged_for_staff_to_phone_and_no_address_is_kept(
     clinic: Clinic,
-    record_for: Callable,
+    record_for: Callable[..., Any],
     client: Client,
     run_worker: Callable[[], int],
     caplog: pytest.LogCaptureFixture,
@@ -131,7 +131,7 @@ def test_past_the_deadline_the_case_is_flagged_for_staff_to_phone_and_no_address
 
 
 def test_a_crash_before_commit_leaves_neither_the_booking_nor_its_e_mail(
-    clinic: Clinic, record_for: Callable, person: Person
+    clinic: Clinic, record_for: Callable[..., Any], person: Person
 ) -> None:
     record = record_for("routine")
     now = timezone.now()

@@ -260,7 +260,7 @@ def test_the_first_superuser_enrols_two_factor_before_reaching_the_admin(
 
 
 def test_staff_pages_and_health_data_answers_are_never_stored_by_browsers_or_proxies(
-    clinics: Any, staff: dict[str, Any], signed_in: Callable, client: Client
+    clinics: Any, staff: dict[str, Any], signed_in: Callable[..., Any], client: Client
 ) -> None:
     from spinepath.clinic.intake.models import Interview
     from tests.engine.helpers import sciatica

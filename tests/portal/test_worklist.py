@@ -189,11 +189,13 @@ def test_the_worklist_page_is_paginated_and_its_query_count_does_not_grow_with_t
 
 
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_plain_text(
-    mix: dict[str, Case], staff: dict[str, Any], signed_in: Callable
+    mix: dict[str, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
 ) -> None:
     attacks = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB"]
     for case, name in zip(list(mix.values())[:5], attacks, strict=True):
-        book(case.interview.assessments.order_by("-created_at").first(), name=name)
+        record = case.interview.assessments.order_by("-created_at").first()
+        assert record is not None
+        book(record, name=name)
     names = {row["name"] for row in read_csv(signed_in(staff["clinician"]))}
     assert {"'" + attack for attack in attacks} <= names
     assert not any(name.startswith(("=", "+", "-", "@", "\t")) for name in names)
