@@ -130,7 +130,10 @@ def test_a_freed_time_is_held_for_the_first_person_and_the_claim_page_books_it(
         client.post(path, details),
         client.post(path, {**details, "idempotency_key": "x"}),
     ):
-        assert again.status_code == 302 and again["Location"] == booked["Location"]
+        # the same appointment (the link is signed again, so its timestamp may differ by a second)
+        assert (
+            again.status_code == 302 and again["Location"].split(":")[0] == booked["Location"].split(":")[0]
+        )
     assert Appointment.objects.filter(assessment=first.assessment).count() == 1
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from spinepath.clinic.intake.models import AssessmentRecord
 
+from . import contact
 from .models import Appointment, CallbackFlag, Clinic, Clinician, Service
 from .policy import Slot, earliest_start, policy_for, uses_urgent_capacity
 from .selectors import Offer, available_slots, offer_for
@@ -58,6 +59,19 @@ class Person:
     email: str
     phone: str
 
+    def checked(self) -> Person:
+        """The same person with each detail checked by the one set of rules (booking/contact.py); a
+        refused detail raises RuleViolation, whichever door it came through."""
+        try:
+            return Person(
+                contact.clean_name(self.name),
+                contact.check_date_of_birth(self.date_of_birth, today=timezone.localdate()),
+                contact.clean_email(self.email),
+                contact.clean_phone(self.phone),
+            )
+        except contact.ContactError as error:
+            raise RuleViolation(str(error)) from None
+
 
 def book_appointment(
     *,
@@ -77,6 +91,7 @@ def book_appointment(
     it already made; the same key for a different person or time raises IdempotencyConflict.
     """
     now = now or timezone.now()
+    person = person.checked()
     if start.tzinfo is None:
         raise RuleViolation(_("Please pick a time from the list."))
     replay = _replay(idempotency_key, record, clinician_id, start)
@@ -106,10 +121,15 @@ def book_appointment(
                 remind_at = appointment.start - REMINDER_BEFORE
                 if remind_at > now:  # never a reminder at booking time
                     queue_reminder(appointment, at=remind_at)
-    except IntegrityError as error:
+    except (IntegrityError, SlotTaken) as error:
+        # A concurrent retry of the same request (same key) may have won: by the unique key, the slot's
+        # unique start or the no-overlap guard, or it committed just before this one looked at the slot.
+        # Then this retry answers with that booking, not "taken".
         again = _replay(idempotency_key, record, clinician_id, start)
-        if again is not None:  # a concurrent retry of the same request won
+        if again is not None:
             return again
+        if isinstance(error, SlotTaken):
+            raise
         # The database's own guard: the unique start, or the no-overlap constraint (PostgreSQL) / trigger
         # (SQLite).
         raise SlotTaken(_("Sorry, that time has just been taken. Please pick another.")) from error

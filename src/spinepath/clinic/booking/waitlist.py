@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from spinepath.clinic.intake.models import AssessmentRecord
 
+from . import contact
 from .models import Appointment, Clinic, Clinician, WaitlistEntry
 from .policy import min_notice, policy_for, service_for
 from .services import Person, RuleViolation, book_appointment, reschedule_appointment
@@ -28,6 +29,12 @@ def join_waitlist(
     *, clinic: Clinic, record: AssessmentRecord, name: str, email: str, now: datetime | None = None
 ) -> WaitlistEntry:
     """Put the person on the list for their result's clinician type and urgency (once per assessment)."""
+    try:
+        name, email = contact.clean_name(name), contact.clean_email(email)
+    except contact.ContactError as error:
+        raise RuleViolation(str(error)) from None
+    if not email:
+        raise RuleViolation(_("Please enter an e-mail address like name@example.org."))
     policy = policy_for(clinic=clinic, assessment=record.assessment, now=now or timezone.now())
     if policy.emergency or policy.role is None:
         raise RuleViolation(_("This result cannot join the waiting list."))
