@@ -326,7 +326,7 @@ def test_cancelling_still_works_when_the_mail_server_is_down(
         EMAIL_PORT=free_port(),
     ):
         response = client.post(f"/booking/manage/{signed}/cancel/")
-    assert response.status_code == 302
+    assert response.status_code == 200  # the confirmation, at once: no mail server is asked in the request
     appointment.refresh_from_db()
     sam.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
