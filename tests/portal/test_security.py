@@ -3,6 +3,7 @@ production settings."""
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import subprocess
@@ -277,3 +278,73 @@ def test_staff_pages_and_health_data_answers_are_never_stored_by_browsers_or_pro
     ):
         assert "no-store" in response["Cache-Control"], response.wsgi_request.path
     assert "no-store" not in client.get("/api/v1/health").get("Cache-Control", "")
+
+
+def test_logs_never_carry_private_tokens_claim_links_or_e_mail_addresses_even_in_tracebacks() -> None:
+    """The configured handlers (application log and access log) redact the whole record."""
+    import io
+
+    from spinepath.clinic.intake.privacy import RedactPrivateLinks
+
+    token = "Zk3" + "q" * 40
+    signed = "1f0c2b4e-3d5a-4b6c-8d7e-9f0a1b2c3d4e:1xZ3V4:20OzS5a2bC9lY9PZ3srrupS55qnjIXxiv6q"
+    address = "secret.person@example.org"
+    streams = []
+    for logger_name in ("", "django.server"):
+        for handler in logging.getLogger(logger_name).handlers:
+            if any(isinstance(f, RedactPrivateLinks) for f in handler.filters) and isinstance(
+                handler, logging.StreamHandler
+            ):
+                stream = io.StringIO()
+                streams.append((handler, handler.setStream(stream), stream))
+    assert len(streams) == 2, "the application and the access log handlers both redact"
+    try:
+        logging.getLogger("django.server").info(
+            '"%s" %s %s', f"GET /api/v1/interviews/{token}/result HTTP/1.1", 200, 9
+        )
+        logging.getLogger("django.server").info(
+            '"%s" %s %s', f"POST /booking/claim/{signed}/ HTTP/1.1", 302, 0
+        )
+        logging.getLogger("spinepath.test").warning("slow request to /i/%s/diary/", token)
+        try:
+            raise ConnectionRefusedError(f"SMTP refused <{address}> for /booking/manage/{signed}/")
+        except ConnectionRefusedError:
+            logging.getLogger("spinepath.test").exception("e-mail for %s failed", address)
+    finally:
+        for handler, old, _stream in streams:
+            handler.setStream(old)
+    written = "".join(stream.getvalue() for _handler, _old, stream in streams)
+    assert "ConnectionRefusedError" in written and "<private>" in written and "<e-mail>" in written
+    assert token not in written and signed not in written and address not in written
+
+
+def test_a_username_is_locked_after_guesses_spread_over_many_addresses_and_an_admin_can_unlock_it(
+    clinics: Any, settings: Any
+) -> None:
+    from django.core.management import call_command
+
+    settings.SPINEPATH_PROXY_COUNT = 1
+    make_staff("doc", Role.CLINICIAN, clinics[0])
+    limit = settings.SPINEPATH_LOGIN_FAILURE_LIMIT_ANY_ADDRESS
+    for number in range(limit):  # fewer than 5 from each address: the per-address lock never trips
+        Client().post("/staff/login/", {"username": "doc", "password": "wrong"},
+                      HTTP_X_FORWARDED_FOR=f"198.51.100.{number // 2 + 1}")  # fmt: skip
+    fresh = Client().post("/staff/login/", {"username": "doc", "password": PASSWORD},
+                          HTTP_X_FORWARDED_FOR="192.0.2.99")  # fmt: skip
+    assert fresh.status_code == 429 and "locked" in fresh.content.decode()
+    call_command("axes_reset_username", "doc", stdout=io.StringIO())  # the documented recovery
+    again = Client().post("/staff/login/", {"username": "doc", "password": PASSWORD},
+                          HTTP_X_FORWARDED_FOR="192.0.2.99")  # fmt: skip
+    assert again.status_code == 302
+
+
+def test_the_session_key_changes_at_the_two_factor_step(clinics: Any) -> None:
+    user = make_staff("doc2", Role.CLINICIAN, clinics[0])
+    client = Client()
+    client.post("/staff/login/", {"username": "doc2", "password": PASSWORD})
+    before = client.session.session_key
+    verified = client.post("/staff/two-factor/", {"token": code_for(user)})
+    assert verified.status_code == 302
+    after = client.session.session_key
+    assert after and after != before
+    assert client.get("/staff/").status_code == 200

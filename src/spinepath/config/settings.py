@@ -229,10 +229,15 @@ SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000")
 
 # Staff sign-in: django-axes locks an account (and address) after repeated failures.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = env_int("SPINEPATH_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+SPINEPATH_LOGIN_FAILURE_LIMIT = env_int("SPINEPATH_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Also per username across every address (higher, so one address cannot lock a colleague out):
+SPINEPATH_LOGIN_FAILURE_LIMIT_ANY_ADDRESS = env_int(
+    "SPINEPATH_LOGIN_FAILURE_LIMIT_ANY_ADDRESS", 20, minimum=1
+)
+AXES_FAILURE_LIMIT = "spinepath.clinic.portal.lockout.failure_limit"
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_LOCKOUT_TEMPLATE = "portal/locked.html"
 # Behind N trusted proxies the client address comes from X-Forwarded-For (audit log and lockout).
 SPINEPATH_PROXY_COUNT = env_int("SPINEPATH_PROXY_COUNT", 0)
@@ -313,3 +318,6 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
 # Cases per worklist page.
 SPINEPATH_WORKLIST_PAGE_SIZE = env_int("SPINEPATH_WORKLIST_PAGE_SIZE", 50, minimum=1)
+# Sign-in records (django-axes), expired sessions and finished job results are kept this long
+# (`manage.py purge_expired`), however long health records are kept.
+SPINEPATH_SECURITY_LOG_DAYS = env_int("SPINEPATH_SECURITY_LOG_DAYS", 90, minimum=1)

@@ -90,3 +90,40 @@ def deliver(send: str, args: list[int], attempt: int, deadline: str, give_up: st
         logger.error("e-mail job %s%s given up after %d tries", send, args, attempt)
         return f"failed try {attempt}; given up"
     return outcome
+
+
+def jobs_about(*, appointment_ids: set[int], waitlist_ids: set[int]) -> list[Any]:
+    """Every e-mail and booking job (queued or finished) that names one of these appointments or
+    waiting-list entries: erased with the person (their ids would otherwise outlive them)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from . import tasks
+
+    by_appointment = {
+        _path(sender)
+        for sender in (
+            tasks.send_confirmation_now,
+            tasks.send_cancellation_now,
+            tasks.send_move_notice_now,
+            tasks.send_reminder_now,
+        )
+    }
+    by_waitlist_entry = {_path(tasks.send_waitlist_offer_now)}
+
+    def names_them(task_path: str, args: list[Any]) -> bool:
+        if task_path.endswith("outbox.deliver") and len(args) >= 2:
+            ids = set(args[1])
+            return bool(
+                (args[0] in by_appointment and ids & appointment_ids)
+                or (args[0] in by_waitlist_entry and ids & waitlist_ids)
+            )
+        first = args[0] if args else None
+        if task_path.endswith("send_appointment_reminder"):
+            return first in appointment_ids
+        return task_path.endswith("expire_waitlist_offer") and first in waitlist_ids
+
+    return [
+        job
+        for job in DBTaskResult.objects.filter(task_path__startswith=_OURS)
+        if names_them(job.task_path, list(job.args_kwargs.get("args") or []))
+    ]

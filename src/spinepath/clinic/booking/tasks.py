@@ -21,16 +21,19 @@ from .models import Appointment, CallbackFlag, WaitlistEntry
 UNDELIVERED = "E-mail could not be delivered: phone the person about their appointment"
 
 
-def _appointment(appointment_id: int) -> Appointment:
-    return Appointment.objects.select_related("clinician__clinic", "service", "assessment").get(
-        pk=appointment_id
+def _appointment(appointment_id: int) -> Appointment | None:
+    """The appointment, or None when it is gone (the person's data was erased)."""
+    return (
+        Appointment.objects.select_related("clinician__clinic", "service", "assessment")
+        .filter(pk=appointment_id)
+        .first()
     )
 
 
 def send_confirmation_now(appointment_id: int) -> str:
     """Send the booking confirmation (with its .ics) if the appointment still stands and has an e-mail."""
     appointment = _appointment(appointment_id)
-    if appointment.status != Appointment.Status.BOOKED or not appointment.email:
+    if appointment is None or appointment.status != Appointment.Status.BOOKED or not appointment.email:
         return "not needed"
     emails.send_confirmation(appointment)
     return "sent"
@@ -48,7 +51,7 @@ def send_move_notice_now(appointment_id: int) -> str:
 
 def _send_cancellation(appointment_id: int, *, moved: bool) -> str:
     appointment = _appointment(appointment_id)
-    if appointment.status != Appointment.Status.CANCELLED or not appointment.email:
+    if appointment is None or appointment.status != Appointment.Status.CANCELLED or not appointment.email:
         return "not needed"
     emails.send_cancellation(appointment, moved=moved)
     return "sent"
@@ -65,9 +68,10 @@ def send_reminder_now(appointment_id: int) -> str:
         appointment = (
             Appointment.objects.select_for_update(of=("self",))
             .select_related("clinician__clinic", "service", "assessment")
-            .get(pk=appointment_id)
+            .filter(pk=appointment_id)
+            .first()
         )
-        if appointment.status != Appointment.Status.BOOKED:
+        if appointment is None or appointment.status != Appointment.Status.BOOKED:
             return "cancelled"
         if appointment.reminder_sent_at is not None:
             return "already sent"
@@ -85,8 +89,8 @@ def send_reminder_now(appointment_id: int) -> str:
 
 def send_waitlist_offer_now(entry_id: int) -> str:
     """Send the held offer with its claim link, while the hold lasts."""
-    entry = WaitlistEntry.objects.select_related("clinic", "assessment").get(pk=entry_id)
-    if entry.status != WaitlistEntry.Status.OFFERED or entry.offered_until is None:
+    entry = WaitlistEntry.objects.select_related("clinic", "assessment").filter(pk=entry_id).first()
+    if entry is None or entry.status != WaitlistEntry.Status.OFFERED or entry.offered_until is None:
         return "not needed"
     if entry.offered_until <= timezone.now():
         return "offer ended"
@@ -97,7 +101,7 @@ def send_waitlist_offer_now(entry_id: int) -> str:
 def flag_undelivered(appointment_id: int) -> None:
     """The outbox gave up on this appointment's e-mail: staff phone the person instead."""
     appointment = _appointment(appointment_id)
-    if appointment.assessment is None:
+    if appointment is None or appointment.assessment is None:
         return
     CallbackFlag.objects.get_or_create(
         assessment=appointment.assessment,
@@ -143,6 +147,7 @@ def queue_waitlist_offer(entry: WaitlistEntry) -> None:
 
 
 def _deadline_before(appointment: Appointment) -> datetime:
+    """At the latest an hour before the appointment (then a phone call is the only way to reach them)."""
     latest = appointment.start - timedelta(hours=1)
     usual = timezone.now() + timedelta(hours=settings.SPINEPATH_EMAIL_GIVE_UP_HOURS)
     return min(latest, usual)

@@ -87,6 +87,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 audit.record(request, "two_factor_enrolled", "user", str(request.user.pk))
+            # A new session key once the second factor is proven: a key planted or seen before this
+            # step (session fixation) is worth nothing afterwards.
+            request.session.cycle_key()
             otp_login(request, device)
             audit.record(request, "two_factor_verified", "user", str(request.user.pk))
             return redirect(_safe_next(request))
