@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "spinepath.clinic.api.middleware.NoStoreMiddleware",
+    "spinepath.clinic.api.middleware.DatabaseBusyMiddleware",
     "spinepath.clinic.api.middleware.ApiBoundaryMiddleware",
     "spinepath.clinic.limits.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
