@@ -348,3 +348,34 @@ def test_the_session_key_changes_at_the_two_factor_step(clinics: Any) -> None:
     after = client.session.session_key
     assert after and after != before
     assert client.get("/staff/").status_code == 200
+
+
+def test_role_changes_need_the_changers_password_never_touch_their_own_role_and_are_audited(
+    staff: dict[str, Any], signed_in: Callable[..., Any]
+) -> None:
+    boss_user, desk_user = staff["clinic_admin"], staff["front_desk"]
+    boss = signed_in(boss_user)
+    mine, theirs = StaffProfile.objects.get(user=boss_user), StaffProfile.objects.get(user=desk_user)
+
+    def change(profile: StaffProfile, role: str, password: str = "") -> Any:
+        return boss.post(f"/admin/portal/staffprofile/{profile.pk}/change/",
+                         {"user": profile.user_id, "role": role, "clinic": profile.clinic_id,
+                          "confirm_password": password})  # fmt: skip
+
+    refused_self = change(mine, Role.CLINICIAN, PASSWORD)
+    assert refused_self.status_code == 200 and "cannot change your own role" in refused_self.content.decode()
+    no_password = change(theirs, Role.CLINICIAN)
+    assert no_password.status_code == 200 and "Enter your own password" in no_password.content.decode()
+    wrong = change(theirs, Role.CLINICIAN, "not my password")
+    assert wrong.status_code == 200
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.role == Role.CLINIC_ADMIN and theirs.role == Role.FRONT_DESK
+    assert not AuditEvent.objects.filter(action="role_changed").exists()
+
+    assert change(theirs, Role.CLINICIAN, PASSWORD).status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.role == Role.CLINICIAN
+    event = AuditEvent.objects.get(action="role_changed")
+    assert event.actor == boss_user and event.object_id == str(desk_user.pk)
+    assert event.detail == f"{Role.FRONT_DESK} -> {Role.CLINICIAN}"
