@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from spinepath.clinic import limits
@@ -26,10 +26,11 @@ def _limit(action: str, key: str) -> int:
 
 @pytest.fixture(autouse=True)
 def _fresh_counters() -> Iterator[None]:
-    cache.clear()  # counters from other tests (or a transactional test's leftovers) do not count here
+    counters = caches[settings.RATELIMIT_USE_CACHE]
+    counters.clear()  # counters from other tests do not count here
     limits._REFUSING.clear()
     yield
-    cache.clear()
+    counters.clear()
     limits._REFUSING.clear()
 
 

@@ -313,7 +313,19 @@ RATE_LIMITS: dict[str, dict[str, str]] = {}
 for (_action, _key), (_variable, _default) in _RATE_LIMIT_VARIABLES.items():
     RATE_LIMITS.setdefault(_action, {})[_key] = os.environ.get(_variable, _default).strip()
 RATELIMIT_ENABLE = env_bool("SPINEPATH_RATE_LIMITS_ENABLED", True)
-RATELIMIT_USE_CACHE = "default"
+# Counters: in Redis when there is one (exact across every app server). Without Redis they are kept in
+# each app process's memory rather than in the database cache: counting there would add write
+# transactions to every counted request, which on SQLite queue behind the patients' own writes.
+# Each process then counts alone, so with N processes a client can get up to N x a limit (docs/deploy.md).
+if REDIS_URL:
+    RATELIMIT_USE_CACHE = "default"
+else:
+    CACHES["rate_limits"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "spinepath-rate-limits",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+    RATELIMIT_USE_CACHE = "rate_limits"
 # If the counters cannot be read (Redis down), serve rather than refuse everyone: limits are a guard
 # against floods, not a reason for an outage (see docs/deploy.md).
 RATELIMIT_FAIL_OPEN = True
