@@ -151,6 +151,9 @@ def hammer(
     return requests / (time.perf_counter() - started), errors[0]
 
 
+_ADDRESSES = itertools.count(1)
+
+
 @dataclass
 class Journeys:
     timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
@@ -169,7 +172,11 @@ class Journeys:
                 self.failures.append(f"{step}: {response.status_code} {response.text[:200]}")
         return response
 
-    def journey(self, client: httpx.Client, answers: dict[str, Any]) -> None:
+    def journey(self, client: httpx.Client, answers: dict[str, Any], address: str | None = None) -> None:
+        """One patient, from their own address (the TLS proxy's X-Forwarded-For): the anti-automation
+        limits count per address, and real patients do not share one."""
+        number = next(_ADDRESSES)
+        client.headers["X-Forwarded-For"] = address or f"10.{number // 250 % 250}.{number % 250}.1"
         step = self.timed(client, "start", "POST", "/api/v1/interviews", json={}).json()
         token = step["token"]
         for _ in range(60):
@@ -284,6 +291,7 @@ def measure(name: str, env: dict[str, str], args: argparse.Namespace) -> dict[st
 def database_env(name: str, folder: str, use_redis: bool) -> dict[str, str] | None:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SPINEPATH_REDIS_URL"}}
     env["SPINEPATH_LOG_LEVEL"] = "ERROR"
+    env["SPINEPATH_PROXY_COUNT"] = "1"  # as behind the TLS proxy: each patient's own address counts
     if name == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{folder}/load.sqlite3"
         return env
@@ -293,6 +301,9 @@ def database_env(name: str, folder: str, use_redis: bool) -> dict[str, str] | No
         env["DATABASE_URL"] = POSTGRES
         if use_redis and redis_running():
             env["SPINEPATH_REDIS_URL"] = REDIS
+            subprocess.run(
+                ["redis-cli", "-n", REDIS.rsplit("/", 1)[1], "flushdb"], capture_output=True, check=False
+            )
         return env
     print(f"skipping {name}: not reachable", file=sys.stderr)
     return None

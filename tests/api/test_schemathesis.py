@@ -20,6 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import GENEROUS_RATE_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = ROOT / ".venv" / "bin" / "schemathesis"
 MAX_EXAMPLES = 25  # per operation and phase: bounded, so the whole API suite stays near a minute
@@ -101,7 +103,7 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_violations(tmp_path: 
         pytest.fail("schemathesis is not installed: run `make install`")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path}/api.sqlite3", SPINEPATH_LOG_LEVEL="ERROR",
-               PYTHONPATH=f"{ROOT / 'src'}:{ROOT}")  # fmt: skip
+               PYTHONPATH=f"{ROOT / 'src'}:{ROOT}", **GENEROUS_RATE_ENV)  # fmt: skip
     _manage(env, "migrate", "--noinput")
     _manage(env, "createcachetable")
     _manage(env, "load_demo")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from email.message import Message
@@ -93,3 +94,43 @@ def body_of(message: Message) -> str:
     payload = part.get_payload(decode=True)
     assert isinstance(payload, bytes)
     return payload.decode()
+
+
+class SilentServer:
+    """A mail server that accepts connections and never says a word (the fault that used to hang every
+    booking): it counts the connections and holds them open until the test ends."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port: int = self.listener.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+@pytest.fixture
+def silent_smtp() -> Iterator[SilentServer]:
+    server = SilentServer()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=server.port,
+        EMAIL_TIMEOUT=1,
+    ):
+        yield server
+    server.close()

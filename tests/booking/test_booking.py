@@ -177,3 +177,45 @@ def test_ten_parallel_clients_on_one_slot_make_exactly_one_booking(
         thread.join()
     assert sorted(outcomes) == ["booked"] + ["taken"] * 9, outcomes
     assert Appointment.objects.filter(status="booked").count() == 1
+
+
+def _same_request_at_once(body: dict[str, Any], key: str, copies: int) -> list[tuple[int, str]]:
+    """`copies` clients send the identical booking request (one Idempotency-Key) at the same moment."""
+    from django.test import Client
+
+    answers: list[tuple[int, str]] = []
+    barrier = threading.Barrier(copies)
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            response = Client().post("/api/v1/bookings", body, content_type="application/json",
+                                     HTTP_IDEMPOTENCY_KEY=key)  # fmt: skip
+            answers.append((response.status_code, response.json().get("id", response.content.decode())))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_idempotency_key_all_get_the_same_201(
+    clinic: Clinic, record_for: Callable[..., Any]
+) -> None:
+    """Issue #12: on PostgreSQL about one in five concurrent retries got a false 409 "just taken"."""
+    from django.test import Client
+
+    for round_number in range(4):
+        token = record_for("routine").interview.token
+        slot = Client().get(f"/api/v1/interviews/{token}/slots").json()["slots"][round_number]
+        body = {"token": token, "clinician_id": slot["clinician_id"], "start": slot["start"], "name": "Alex",
+                "date_of_birth": "1980-03-27", "email": "a@example.org"}  # fmt: skip
+        answers = _same_request_at_once(body, f"same-key-{round_number}", 5)
+        assert {status for status, _ in answers} == {201}, answers
+        assert len({identifier for _, identifier in answers}) == 1
+    assert Appointment.objects.filter(status="booked").count() == 4

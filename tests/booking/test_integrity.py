@@ -139,6 +139,7 @@ def test_a_reschedule_to_a_taken_time_leaves_the_old_appointment_booked(
     record_for: Callable[..., Any],
     person: Person,
     inbox: Inbox,
+    run_worker: Callable[[], int],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     mine, theirs = record_for("routine"), record_for("routine")
@@ -156,7 +157,9 @@ def test_a_reschedule_to_a_taken_time_leaves_the_old_appointment_booked(
     assert appointment.status == Appointment.Status.BOOKED and appointment.cancelled_at is None
     assert Appointment.objects.filter(status="booked").count() == 2
     assert not Appointment.objects.filter(idempotency_key__startswith="move").exists()
-    assert callbacks == [] and inbox.messages == []  # no cancellation e-mail, no waiting-list offer
+    run_worker()
+    # no cancellation e-mail, no waiting-list offer: only the two bookings' confirmations
+    assert callbacks == [] and [m["Subject"] for m in inbox.messages] == ["Your appointment is booked"] * 2
 
 
 def test_a_reschedule_happens_once_and_a_cancelled_appointment_cannot_be_moved(
@@ -215,4 +218,36 @@ def test_the_manage_page_answers_bad_input_with_4xx_and_a_message(
     fresh = f"{first_slot.clinician_id}|{first_slot.start.isoformat()}"
     refused = client.post(url + "reschedule/", {"slot": fresh, "idempotency_key": "after-cancel"})
     assert refused.status_code == 400 and "cannot be moved" in refused.content.decode()
-    assert "Book a new time" in refused.content.decode()
+    assert "To book a new time, phone" in refused.content.decode()  # the manage link never opens the answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_database_gives_the_booking_form_a_plain_503_that_says_try_again(
+    clinic: Clinic, record_for: Callable[..., Any], client: Client
+) -> None:
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a locked database file is SQLite's fault (PostgreSQL: tests/api/test_faults.py)")
+    token = record_for("routine").interview.token
+    page = client.get(f"/booking/{token}/")
+    data = {"slot": next(iter(page.context["days"].values()))[0]["value"],
+            "idempotency_key": page.context["form"].initial["idempotency_key"], "name": "Alex",
+            "date_of_birth": "1980-03-27", "email": "a@example.org"}  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout=200")  # wait 0.2 s for the lock, not the usual 20 s
+    holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process writing for a long time
+    try:
+        response = client.post(f"/booking/{token}/", data)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert (
+        "Please try again" in response.content.decode() and "Nothing was changed" in response.content.decode()
+    )
+    assert not Appointment.objects.exists()
+    assert client.post(f"/booking/{token}/", data).status_code == 302  # and once the lock is gone, it works

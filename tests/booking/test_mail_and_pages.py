@@ -37,9 +37,12 @@ def test_confirmation_email_has_the_calendar_invitation_in_the_clinic_zone(
     person: Any,
     inbox: Inbox,
     django_capture_on_commit_callbacks: Any,
+    run_worker: Callable[[], int],
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         appointment = _book(clinic, record_for("routine"), person)
+    assert inbox.messages == []  # never sent in the request: the worker sends it
+    run_worker()
     assert len(inbox.messages) == 1
     message = inbox.messages[0]
     assert message["To"] == "alex@example.org" and message["Subject"] == "Your appointment is booked"
@@ -58,10 +61,12 @@ def test_reminder_is_queued_for_24_hours_before_and_never_sent_at_booking_time(
     person: Any,
     inbox: Inbox,
     django_capture_on_commit_callbacks: Any,
+    run_worker: Callable[[], int],
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         appointment = _book(clinic, record_for("routine"), person)
-    queued = DBTaskResult.objects.get()
+    run_worker()
+    [queued] = DBTaskResult.objects.filter(status="READY")
     assert queued.run_after == appointment.start - timedelta(hours=24)
     assert [m["Subject"] for m in inbox.messages] == ["Your appointment is booked"]
 
@@ -97,6 +102,7 @@ def test_a_move_says_moved_and_a_cancellation_says_cancelled(
     person: Any,
     inbox: Inbox,
     django_capture_on_commit_callbacks: Any,
+    run_worker: Callable[[], int],
 ) -> None:
     appointment = _book(clinic, record_for("routine"), person)
     assert appointment.assessment is not None
@@ -105,6 +111,8 @@ def test_a_move_says_moved_and_a_cancellation_says_cancelled(
     with django_capture_on_commit_callbacks(execute=True):
         moved = services.reschedule_appointment(appointment=appointment, clinician_id=later.clinician_id,
                                                 start=later.start, idempotency_key="move", now=NOW)  # fmt: skip
+    inbox.messages.clear()
+    run_worker()
     assert [m["Subject"] for m in inbox.messages] == [
         "Your appointment has moved",
         "Your appointment is booked",
@@ -113,6 +121,7 @@ def test_a_move_says_moved_and_a_cancellation_says_cancelled(
     assert "is cancelled" not in body_of(inbox.messages[0])
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_appointment(appointment=moved, now=NOW)
+    run_worker()
     assert inbox.messages[-1]["Subject"] == "Your appointment is cancelled"
     assert "is cancelled" in body_of(inbox.messages[-1])
 
@@ -123,6 +132,7 @@ def test_freed_slot_is_offered_to_the_waitlist(
     person: Any,
     inbox: Inbox,
     django_capture_on_commit_callbacks: Any,
+    run_worker: Callable[[], int],
 ) -> None:
     appointment = _book(clinic, record_for("routine"), person)
     waiting = waitlist.join_waitlist(
@@ -130,6 +140,7 @@ def test_freed_slot_is_offered_to_the_waitlist(
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_appointment(appointment=appointment, now=NOW)
+    run_worker()
     waiting.refresh_from_db()
     assert waiting.status == WaitlistEntry.Status.OFFERED and waiting.offered_start == appointment.start
     assert any(m["To"] == "sam@example.org" for m in inbox.messages)

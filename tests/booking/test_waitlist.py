@@ -80,6 +80,7 @@ def test_a_freed_time_is_held_for_the_first_person_and_the_claim_page_books_it(
     record_for: Callable[..., Any],
     person: Person,
     inbox: Inbox,
+    run_worker: Callable[[], int],
     client: Client,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -89,6 +90,7 @@ def test_a_freed_time_is_held_for_the_first_person_and_the_claim_page_books_it(
     second = _join(clinic, record_for, "Kim", now)
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_appointment(appointment=freed, now=now)
+    run_worker()
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -112,6 +114,7 @@ def test_a_freed_time_is_held_for_the_first_person_and_the_claim_page_books_it(
     }
     with django_capture_on_commit_callbacks(execute=True):
         booked = client.post(path, details)
+    run_worker()
     assert booked.status_code == 302 and "/booking/manage/" in booked["Location"]
     appointment = Appointment.objects.get(assessment=first.assessment, status=Appointment.Status.BOOKED)
     assert (appointment.clinician_id, appointment.start) == held
@@ -127,7 +130,10 @@ def test_a_freed_time_is_held_for_the_first_person_and_the_claim_page_books_it(
         client.post(path, details),
         client.post(path, {**details, "idempotency_key": "x"}),
     ):
-        assert again.status_code == 302 and again["Location"] == booked["Location"]
+        # the same appointment (the link is signed again, so its timestamp may differ by a second)
+        assert (
+            again.status_code == 302 and again["Location"].split(":")[0] == booked["Location"].split(":")[0]
+        )
     assert Appointment.objects.filter(assessment=first.assessment).count() == 1
 
 
@@ -136,12 +142,14 @@ def test_an_unclaimed_offer_passes_to_the_next_person_after_the_hold_and_never_b
     record_for: Callable[..., Any],
     person: Person,
     inbox: Inbox,
+    run_worker: Callable[[], int],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     freed = _book(clinic, record_for("routine"), person, NOW, after=timedelta(hours=30), key="alex")
     sam, kim, lee = (_join(clinic, record_for, name, NOW) for name in ("Sam", "Kim", "Lee"))
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_appointment(appointment=freed, now=NOW)
+    run_worker()
     sam.refresh_from_db()
     assert sam.status == WaitlistEntry.Status.OFFERED and _expiry_job(sam).run_after == NOW + waitlist.HOLD
     assert (
@@ -152,6 +160,7 @@ def test_an_unclaimed_offer_passes_to_the_next_person_after_the_hold_and_never_b
     after_sam = NOW + waitlist.HOLD + timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
         assert _run_expiry(sam, after_sam) == "passed on"
+    run_worker()
     sam.refresh_from_db()
     kim.refresh_from_db()
     assert sam.status == WaitlistEntry.Status.WAITING and sam.offered_start is None  # keeps their place
@@ -163,6 +172,7 @@ def test_an_unclaimed_offer_passes_to_the_next_person_after_the_hold_and_never_b
     after_kim = after_sam + waitlist.HOLD + timedelta(minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
         assert _run_expiry(kim, after_kim) == "passed on"
+    run_worker()
     lee.refresh_from_db()
     sam.refresh_from_db()
     assert lee.status == WaitlistEntry.Status.OFFERED and sam.status == WaitlistEntry.Status.WAITING
@@ -256,6 +266,7 @@ def test_the_claim_form_answers_bad_details_with_400_and_says_what_to_fix(
     record_for: Callable[..., Any],
     person: Person,
     inbox: Inbox,
+    run_worker: Callable[[], int],
     client: Client,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -264,6 +275,7 @@ def test_the_claim_form_answers_bad_details_with_400_and_says_what_to_fix(
     _join(clinic, record_for, "Sam", now)
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_appointment(appointment=freed, now=now)
+    run_worker()
     path = _claim_path(inbox, "sam@example.org")
     good = {
         "idempotency_key": "claim-1",
@@ -314,7 +326,7 @@ def test_cancelling_still_works_when_the_mail_server_is_down(
         EMAIL_PORT=free_port(),
     ):
         response = client.post(f"/booking/manage/{signed}/cancel/")
-    assert response.status_code == 302
+    assert response.status_code == 200  # the confirmation, at once: no mail server is asked in the request
     appointment.refresh_from_db()
     sam.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,6 +13,7 @@ from spinepath.clinic.booking.models import Appointment, CallbackFlag, WaitlistE
 from spinepath.clinic.intake.models import AssessmentRecord, Interview, PainDiaryEntry
 from spinepath.clinic.intake.services import add_diary_entry
 from spinepath.clinic.portal.models import AuditEvent, Case, CaseNote
+from tests.booking.conftest import inbox  # noqa: F401 (a real SMTP server's mailbox)
 
 from .conftest import book
 
@@ -91,3 +93,89 @@ def test_purge_expired_removes_old_data_only(cases: tuple[Case, Case]) -> None:
 def test_purge_refuses_a_retention_period_below_one_day() -> None:
     with pytest.raises(CommandError):
         call_command("purge_expired", "--days", "0")
+
+
+def test_after_erasure_no_table_holds_anything_about_the_person(
+    cases: tuple[Case, Case],
+    inbox: Any,  # noqa: F811 (the fixture imported above)
+    run_worker: Any,
+) -> None:
+    """Every table in the database is read after `delete_person_data`: the person's name, e-mail, phone
+    and private token appear nowhere, and no background job still names their bookings."""
+    from datetime import date
+
+    from django.db import connection
+
+    from spinepath.clinic.booking import outbox, services, waitlist
+    from spinepath.clinic.booking.selectors import offer_for
+    from spinepath.clinic.booking.tasks import flag_undelivered
+
+    mine, _theirs = cases
+    record = mine.interview.assessments.get()
+    person = services.Person(
+        "Quintessa Zyxwort", date(1971, 5, 6), "quintessa.zyx@example.org", "+44 20 7946 0999"
+    )
+    now = timezone.now()
+    slots = offer_for(clinic=mine.clinic, assessment=record.assessment, now=now).slots
+    first = services.book_appointment(clinic=mine.clinic, record=record, clinician_id=slots[0].clinician_id,
+                                      start=slots[0].start, person=person, idempotency_key="erase-1", now=now)  # fmt: skip
+    services.reschedule_appointment(appointment=first, clinician_id=slots[2].clinician_id, start=slots[2].start,
+                                    idempotency_key="erase-2", now=now)  # fmt: skip
+    waitlist.join_waitlist(clinic=mine.clinic, record=record, name=person.name, email=person.email, now=now)
+    add_diary_entry(interview=mine.interview, pain=7, function=6, new_symptoms={}, language="en")
+    CaseNote.objects.create(case=mine, text="Phoned Quintessa Zyxwort on +44 20 7946 0999.")
+    flag_undelivered(first.pk)
+    run_worker()  # confirmations, a move notice: finished job results
+    assert len(inbox.messages) >= 2
+    appointment_ids = set(Appointment.objects.filter(assessment=record).values_list("pk", flat=True))
+    waitlist_ids = set(WaitlistEntry.objects.filter(assessment=record).values_list("pk", flat=True))
+    assert outbox.jobs_about(appointment_ids=appointment_ids, waitlist_ids=waitlist_ids)
+
+    call_command("delete_person_data", mine.interview.token)
+
+    markers = [person.name, "Zyxwort", person.email, "7946 0999", mine.interview.token]
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                text = " ".join(str(value) for value in row)
+                found += [(table, marker) for marker in markers if marker in text]
+    assert found == []
+    assert outbox.jobs_about(appointment_ids=appointment_ids, waitlist_ids=waitlist_ids) == []
+
+
+def test_purge_expired_also_clears_sign_in_records_sessions_and_old_job_results(
+    cases: tuple[Case, Case], settings: Any
+) -> None:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django_tasks_db.models import DBTaskResult
+
+    from spinepath.clinic.booking.tasks import expire_waitlist_offer
+
+    settings.SPINEPATH_SECURITY_LOG_DAYS = 90
+    long_ago = timezone.now() - timedelta(days=91)
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        row = model.objects.create(username="someone", ip_address="192.0.2.1", user_agent="x",
+                                   **({"get_data": "", "post_data": "", "failures_since_start": 1} if model is AccessAttempt else {}))  # fmt: skip
+        model.objects.filter(pk=row.pk).update(attempt_time=long_ago)
+        model.objects.create(username="recent", ip_address="192.0.2.2", user_agent="x",
+                             **({"get_data": "", "post_data": "", "failures_since_start": 1} if model is AccessAttempt else {}))  # fmt: skip
+    expired = SessionStore()
+    expired["staff"] = 1
+    expired.create()
+    Session.objects.filter(session_key=expired.session_key).update(expire_date=long_ago)
+    live = SessionStore()
+    live["staff"] = 2
+    live.create()
+    job = expire_waitlist_offer.enqueue(999999, [])
+    DBTaskResult.objects.filter(id=job.id).update(status="SUCCESSFUL", finished_at=long_ago)
+
+    call_command("purge_expired", "--days", "3000")
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        assert list(model.objects.values_list("username", flat=True)) == ["recent"]
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+    assert not DBTaskResult.objects.filter(id=job.id).exists()

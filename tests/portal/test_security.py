@@ -3,6 +3,7 @@ production settings."""
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import subprocess
@@ -257,3 +258,127 @@ def test_the_first_superuser_enrols_two_factor_before_reaching_the_admin(
     verified = client.post("/staff/two-factor/", {"token": code_for(root), "next": "/admin/"})
     assert verified["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_staff_pages_and_health_data_answers_are_never_stored_by_browsers_or_proxies(
+    clinics: Any, staff: dict[str, Any], signed_in: Callable[..., Any], client: Client
+) -> None:
+    from spinepath.clinic.intake.models import Interview
+    from tests.engine.helpers import sciatica
+
+    staff_client = signed_in(staff["clinician"])
+    token = Interview.objects.create(answers=sciatica()).token
+    for response in (
+        staff_client.get("/staff/"),
+        staff_client.get("/staff/worklist.csv"),
+        client.get("/staff/login/"),
+        client.get(f"/api/v1/interviews/{token}/result"),
+        client.get(f"/api/v1/interviews/{token}"),
+        client.get("/api/v1/staff/cases"),  # refused, still not stored
+    ):
+        assert "no-store" in response["Cache-Control"], response.wsgi_request.path
+    assert "no-store" not in client.get("/api/v1/health").get("Cache-Control", "")
+
+
+def test_logs_never_carry_private_tokens_claim_links_or_e_mail_addresses_even_in_tracebacks() -> None:
+    """The configured handlers (application log and access log) redact the whole record."""
+    import io
+
+    from spinepath.clinic.intake.privacy import RedactPrivateLinks
+
+    token = "Zk3" + "q" * 40
+    signed = "1f0c2b4e-3d5a-4b6c-8d7e-9f0a1b2c3d4e:1xZ3V4:20OzS5a2bC9lY9PZ3srrupS55qnjIXxiv6q"
+    address = "secret.person@example.org"
+    streams = []
+    for logger_name in ("", "django.server"):  # the application log and the access log
+        configured = [
+            handler
+            for handler in logging.getLogger(logger_name).handlers
+            if type(handler) is logging.StreamHandler
+            and any(isinstance(f, RedactPrivateLinks) for f in handler.filters)
+        ]
+        assert configured, f"the {logger_name or 'root'} logger's handler redacts"
+        for handler in configured:
+            stream = io.StringIO()
+            streams.append((handler, handler.setStream(stream), stream))
+    try:
+        logging.getLogger("django.server").info(
+            '"%s" %s %s', f"GET /api/v1/interviews/{token}/result HTTP/1.1", 200, 9
+        )
+        logging.getLogger("django.server").info(
+            '"%s" %s %s', f"POST /booking/claim/{signed}/ HTTP/1.1", 302, 0
+        )
+        logging.getLogger("spinepath.test").warning("slow request to /i/%s/diary/", token)
+        try:
+            raise ConnectionRefusedError(f"SMTP refused <{address}> for /booking/manage/{signed}/")
+        except ConnectionRefusedError:
+            logging.getLogger("spinepath.test").exception("e-mail for %s failed", address)
+    finally:
+        for handler, old, _stream in streams:
+            handler.setStream(old)
+    written = "".join(stream.getvalue() for _handler, _old, stream in streams)
+    assert "ConnectionRefusedError" in written and "<private>" in written and "<e-mail>" in written
+    assert token not in written and signed not in written and address not in written
+
+
+def test_a_username_is_locked_after_guesses_spread_over_many_addresses_and_an_admin_can_unlock_it(
+    clinics: Any, settings: Any
+) -> None:
+    from django.core.management import call_command
+
+    settings.SPINEPATH_PROXY_COUNT = 1
+    make_staff("doc", Role.CLINICIAN, clinics[0])
+    limit = settings.SPINEPATH_LOGIN_FAILURE_LIMIT_ANY_ADDRESS
+    for number in range(limit):  # fewer than 5 from each address: the per-address lock never trips
+        Client().post("/staff/login/", {"username": "doc", "password": "wrong"},
+                      HTTP_X_FORWARDED_FOR=f"198.51.100.{number // 2 + 1}")  # fmt: skip
+    fresh = Client().post("/staff/login/", {"username": "doc", "password": PASSWORD},
+                          HTTP_X_FORWARDED_FOR="192.0.2.99")  # fmt: skip
+    assert fresh.status_code == 429 and "locked" in fresh.content.decode()
+    call_command("axes_reset_username", "doc", stdout=io.StringIO())  # the documented recovery
+    again = Client().post("/staff/login/", {"username": "doc", "password": PASSWORD},
+                          HTTP_X_FORWARDED_FOR="192.0.2.99")  # fmt: skip
+    assert again.status_code == 302
+
+
+def test_the_session_key_changes_at_the_two_factor_step(clinics: Any) -> None:
+    user = make_staff("doc2", Role.CLINICIAN, clinics[0])
+    client = Client()
+    client.post("/staff/login/", {"username": "doc2", "password": PASSWORD})
+    before = client.session.session_key
+    verified = client.post("/staff/two-factor/", {"token": code_for(user)})
+    assert verified.status_code == 302
+    after = client.session.session_key
+    assert after and after != before
+    assert client.get("/staff/").status_code == 200
+
+
+def test_role_changes_need_the_changers_password_never_touch_their_own_role_and_are_audited(
+    staff: dict[str, Any], signed_in: Callable[..., Any]
+) -> None:
+    boss_user, desk_user = staff["clinic_admin"], staff["front_desk"]
+    boss = signed_in(boss_user)
+    mine, theirs = StaffProfile.objects.get(user=boss_user), StaffProfile.objects.get(user=desk_user)
+
+    def change(profile: StaffProfile, role: str, password: str = "") -> Any:
+        return boss.post(f"/admin/portal/staffprofile/{profile.pk}/change/",
+                         {"user": profile.user_id, "role": role, "clinic": profile.clinic_id,
+                          "confirm_password": password})  # fmt: skip
+
+    refused_self = change(mine, Role.CLINICIAN, PASSWORD)
+    assert refused_self.status_code == 200 and "cannot change your own role" in refused_self.content.decode()
+    no_password = change(theirs, Role.CLINICIAN)
+    assert no_password.status_code == 200 and "Enter your own password" in no_password.content.decode()
+    wrong = change(theirs, Role.CLINICIAN, "not my password")
+    assert wrong.status_code == 200
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.role == Role.CLINIC_ADMIN and theirs.role == Role.FRONT_DESK
+    assert not AuditEvent.objects.filter(action="role_changed").exists()
+
+    assert change(theirs, Role.CLINICIAN, PASSWORD).status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.role == Role.CLINICIAN
+    event = AuditEvent.objects.get(action="role_changed")
+    assert event.actor == boss_user and event.object_id == str(desk_user.pk)
+    assert event.detail == f"{Role.FRONT_DESK} -> {Role.CLINICIAN}"

@@ -156,3 +156,46 @@ def test_case_page_shows_the_pain_diary_chart_and_the_body_map(
     assert "<details>" in page  # each cause opens to its explanation
     desk = signed_in(staff["front_desk"]).get(url).content.decode()
     assert "Pain diary" not in desk and "<polyline" not in desk
+
+
+def test_the_worklist_page_is_paginated_and_its_query_count_does_not_grow_with_the_cases(
+    mix: dict[str, Case],
+    staff: dict[str, Any],
+    signed_in: Callable[[Any], Any],
+    settings: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    settings.SPINEPATH_WORKLIST_PAGE_SIZE = 3
+    client = signed_in(staff["clinician"])
+    client.get("/staff/?status=all")  # warm the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        first = client.get("/staff/?status=all")
+    for age in range(33, 45):  # a flood of new cases
+        assess(baseline(age=age))
+    with CaptureQueriesContext(connection) as many:
+        flooded = client.get("/staff/?status=all")
+    assert len(many) == len(few)
+    page_one = flooded.content.decode()
+    assert "19 cases" in page_one and "Page 1 of 7" in page_one and page_one.count('class="badge level-') == 3
+    assert "Page 1 of 3" in first.content.decode()
+    # Page 2 keeps the filters; the emergency stays on page 1 (flagged cases first, over all pages).
+    last = client.get("/staff/?status=all&page=7").content.decode()
+    assert "Page 7 of 7" in last and last.count('class="badge level-') == 1
+    assert "level-emergency" in page_one and "status=all&amp;page=2" in page_one
+    assert client.get("/staff/?status=all&page=x").status_code == 200  # a bad page number shows page 1
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_plain_text(
+    mix: dict[str, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
+) -> None:
+    attacks = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB"]
+    for case, name in zip(list(mix.values())[:5], attacks, strict=True):
+        record = case.interview.assessments.order_by("-created_at").first()
+        assert record is not None
+        book(record, name=name)
+    names = {row["name"] for row in read_csv(signed_in(staff["clinician"]))}
+    assert {"'" + attack for attack in attacks} <= names
+    assert not any(name.startswith(("=", "+", "-", "@", "\t")) for name in names)

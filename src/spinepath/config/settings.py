@@ -89,7 +89,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "spinepath.clinic.api.middleware.NoStoreMiddleware",
+    "spinepath.clinic.api.middleware.DatabaseBusyMiddleware",
     "spinepath.clinic.api.middleware.ApiBoundaryMiddleware",
+    "spinepath.clinic.limits.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -214,16 +217,28 @@ if os.environ.get("SPINEPATH_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "outbox"
+# Only the background worker talks to the mail server (booking/outbox.py): a request never waits on SMTP.
+# A server that accepts and never answers is dropped after EMAIL_TIMEOUT seconds; a failed send is tried
+# again after 1, 2, 4 ... minutes (at most an hour apart) until its deadline, then staff are asked to phone.
+EMAIL_TIMEOUT = env_int("SPINEPATH_EMAIL_TIMEOUT", 15, minimum=1)
+SPINEPATH_EMAIL_RETRY_FIRST_SECONDS = env_int("SPINEPATH_EMAIL_RETRY_FIRST_SECONDS", 60, minimum=1)
+SPINEPATH_EMAIL_RETRY_LONGEST_SECONDS = env_int("SPINEPATH_EMAIL_RETRY_LONGEST_SECONDS", 3600, minimum=1)
+SPINEPATH_EMAIL_GIVE_UP_HOURS = env_int("SPINEPATH_EMAIL_GIVE_UP_HOURS", 12)
 DEFAULT_FROM_EMAIL = os.environ.get("SPINEPATH_FROM_EMAIL", "spinepath <no-reply@spinepath.example>")
 # Links in e-mails need the site's address (no request there).
 SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000")
 
 # Staff sign-in: django-axes locks an account (and address) after repeated failures.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = env_int("SPINEPATH_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+SPINEPATH_LOGIN_FAILURE_LIMIT = env_int("SPINEPATH_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Also per username across every address (higher, so one address cannot lock a colleague out):
+SPINEPATH_LOGIN_FAILURE_LIMIT_ANY_ADDRESS = env_int(
+    "SPINEPATH_LOGIN_FAILURE_LIMIT_ANY_ADDRESS", 20, minimum=1
+)
+AXES_FAILURE_LIMIT = "spinepath.clinic.portal.lockout.failure_limit"
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_LOCKOUT_TEMPLATE = "portal/locked.html"
 # Behind N trusted proxies the client address comes from X-Forwarded-For (audit log and lockout).
 SPINEPATH_PROXY_COUNT = env_int("SPINEPATH_PROXY_COUNT", 0)
@@ -277,3 +292,45 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "spinepath_cache"}
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+
+# Anti-automation (ASVS V2.4.1; spinepath/clinic/limits.py): writes per client address and per interview
+# token, as "count/period" (period s, m, h or d). Each is an environment variable (docs/deploy.md); an
+# empty value turns that one limit off.
+_RATE_LIMIT_VARIABLES = {
+    ("start", "address"): ("SPINEPATH_RATE_START_ADDRESS", "60/h"),
+    ("answer", "address"): ("SPINEPATH_RATE_ANSWER_ADDRESS", "3000/h"),
+    ("answer", "token"): ("SPINEPATH_RATE_ANSWER_TOKEN", "400/h"),
+    ("book", "address"): ("SPINEPATH_RATE_BOOK_ADDRESS", "30/h"),
+    ("book", "token"): ("SPINEPATH_RATE_BOOK_TOKEN", "10/h"),
+    ("waitlist", "address"): ("SPINEPATH_RATE_WAITLIST_ADDRESS", "20/h"),
+    ("waitlist", "token"): ("SPINEPATH_RATE_WAITLIST_TOKEN", "5/h"),
+    ("diary", "address"): ("SPINEPATH_RATE_DIARY_ADDRESS", "120/h"),
+    ("diary", "token"): ("SPINEPATH_RATE_DIARY_TOKEN", "30/h"),
+    ("sign_in", "address"): ("SPINEPATH_RATE_SIGN_IN_ADDRESS", "30/h"),
+}
+RATE_LIMITS: dict[str, dict[str, str]] = {}
+for (_action, _key), (_variable, _default) in _RATE_LIMIT_VARIABLES.items():
+    RATE_LIMITS.setdefault(_action, {})[_key] = os.environ.get(_variable, _default).strip()
+RATELIMIT_ENABLE = env_bool("SPINEPATH_RATE_LIMITS_ENABLED", True)
+# Counters: in Redis when there is one (exact across every app server). Without Redis they are kept in
+# each app process's memory rather than in the database cache: counting there would add write
+# transactions to every counted request, which on SQLite queue behind the patients' own writes.
+# Each process then counts alone, so with N processes a client can get up to N x a limit (docs/deploy.md).
+if REDIS_URL:
+    RATELIMIT_USE_CACHE = "default"
+else:
+    CACHES["rate_limits"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "spinepath-rate-limits",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+    RATELIMIT_USE_CACHE = "rate_limits"
+# If the counters cannot be read (Redis down), serve rather than refuse everyone: limits are a guard
+# against floods, not a reason for an outage (see docs/deploy.md).
+RATELIMIT_FAIL_OPEN = True
+# Cases per worklist page.
+SPINEPATH_WORKLIST_PAGE_SIZE = env_int("SPINEPATH_WORKLIST_PAGE_SIZE", 50, minimum=1)
+# Sign-in records (django-axes), expired sessions and finished job results are kept this long
+# (`manage.py purge_expired`), however long health records are kept.
+SPINEPATH_SECURITY_LOG_DAYS = env_int("SPINEPATH_SECURITY_LOG_DAYS", 90, minimum=1)

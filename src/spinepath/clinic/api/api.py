@@ -20,7 +20,8 @@ api = NinjaAPI(
         "staff endpoints a bearer token from `manage.py create_api_token`. Request bodies are JSON "
         "(`Content-Type: application/json`, at most 256 KiB). Errors: "
         '`{"detail": [{"field": ..., "message": ...}]}`; 503 means the database is briefly unavailable: '
-        "retry (writes with the same Idempotency-Key are safe to retry)."
+        "retry (writes with the same Idempotency-Key are safe to retry). 429 means too many writes from one "
+        "address or for one interview (anti-automation limits, docs/deploy.md): wait `Retry-After` seconds."
     ),
 )
 errors.install(api)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Header, Router, Status
 
 from spinepath.clinic.booking import services as booking
 from spinepath.clinic.booking.models import Appointment
-from spinepath.clinic.booking.tokens import manage_token, read_manage_token
+from spinepath.clinic.booking.tokens import link_expired, manage_token, read_manage_token
 from spinepath.clinic.intake import services as intake
 
 from . import schemas
@@ -104,7 +105,7 @@ def managed(token: str) -> Appointment:
         if public_id
         else None
     )
-    if appointment is None:
+    if appointment is None or link_expired(appointment, now=timezone.now()):
         raise Http404
     return appointment
 

@@ -5,11 +5,16 @@ any view runs, and errors produced outside the API's views (an unknown URL, a wr
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from http import HTTPStatus
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 _MESSAGES = {
@@ -63,4 +68,45 @@ class ApiBoundaryMiddleware:
                 if header in response:
                     replacement[header] = response[header]
             return replacement
+        return response
+
+
+# Pages and answers that can carry health data or staff views: never stored by a browser or a proxy
+# (a shared computer's Back button, a caching proxy). Public, data-free API documents may be cached.
+NO_STORE_PREFIXES = ("/staff/", "/admin/", API_PREFIX)
+CACHEABLE = ("/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs")
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(NO_STORE_PREFIXES) and not request.path.startswith(CACHEABLE):
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class DatabaseBusyMiddleware:
+    """A database that is locked (SQLite under a long write) or briefly unreachable gives a plain 503
+    page that says to try again, with Retry-After, never a bare 500. Nothing was saved: the request's
+    transaction did not commit. (The API answers its own JSON 503 the same way, in errors.py.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable for %s: %s", request.method, type(exception).__name__)
+        if request.path.startswith(API_PREFIX):
+            response = json_error(503, "Database unavailable, try again shortly.")
+        else:
+            response = render(request, "busy.html", status=503)
+        response["Retry-After"] = "5"
+        response["Cache-Control"] = "no-store"
         return response

@@ -1,38 +1,23 @@
 """Request and response shapes of the API (pydantic, via django-ninja): the OpenAPI document's source.
 
 Assessments are described by the engine's own frozen dataclasses, so the document cannot drift from
-what `engine.assess` returns. Free text is checked at the door: control characters, lone surrogates
-and bidirectional overrides are refused (they break databases or mislead readers), text is NFC.
+what `engine.assess` returns. Contact details are checked by booking/contact.py, the same rules as the
+web forms: control characters, line breaks, lone surrogates and bidirectional overrides are refused.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, get_type_hints
 
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, create_model, field_validator, model_validator
 
+from spinepath.clinic.booking import contact
 from spinepath.engine import Assessment, Language, Level
 
-# Bidirectional embedding/override/isolate controls: they can make text read differently than stored.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Bookable times: far outside this range a date is a typo, and date arithmetic near year 1 or 9999 overflows.
 _EARLIEST, _LATEST = 2000, 2100
-
-
-def plain_text(value: str) -> str:
-    """Stripped, NFC-normalised text without control characters; raises ValueError otherwise."""
-    for character in value:
-        if character in _BIDI_CONTROLS or unicodedata.category(character) in {"Cc", "Cs"}:
-            raise ValueError(f"contains a character that is not allowed (U+{ord(character):04X})")
-    return unicodedata.normalize("NFC", value.strip())
-
-
-PlainText = Annotated[str, AfterValidator(plain_text)]
 
 
 def bookable_time(value: datetime) -> datetime:
@@ -174,24 +159,28 @@ class BookingIn(Schema):
     token: str = Field(..., max_length=64, description="the interview's private token")
     clinician_id: ClinicianId
     start: BookableTime = Field(..., description="slot start with its UTC offset, as returned by /slots")
-    name: PlainText = Field(..., min_length=1, max_length=200)
+    # The same rules as the web forms and the booking service (booking/contact.py).
+    name: str = Field(..., min_length=1, max_length=contact.NAME_MAX, description="no line breaks")
     date_of_birth: date
-    email: PlainText | None = Field(None, max_length=254)
-    phone: PlainText | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=contact.EMAIL_MAX)
+    phone: str | None = Field(
+        None, max_length=contact.PHONE_MAX, description="digits, spaces, brackets, dashes, optional +"
+    )
 
     @field_validator("name")
     @classmethod
-    def name_is_not_blank(cls, value: str) -> str:
-        if not value:
-            raise ValueError("must not be blank")
-        return value
+    def name_is_plain(cls, value: str) -> str:
+        return contact.clean_name(value)
 
     @field_validator("email")
     @classmethod
     def email_looks_like_one(cls, value: str | None) -> str | None:
-        if value and not _EMAIL.match(value):
-            raise ValueError("must be an e-mail address like name@example.org")
-        return value or None
+        return contact.clean_email(value or "") or None
+
+    @field_validator("phone")
+    @classmethod
+    def phone_is_a_number(cls, value: str | None) -> str | None:
+        return contact.clean_phone(value or "") or None
 
     @field_validator("date_of_birth")
     @classmethod

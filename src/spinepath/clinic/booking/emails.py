@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils import translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -17,8 +18,8 @@ from icalendar import Calendar, Event
 
 from spinepath.engine import DEFAULT_LANGUAGE, pick_language
 
-from .models import Appointment, Clinic
-from .tokens import manage_token
+from .models import Appointment, Clinic, WaitlistEntry
+from .tokens import claim_token, manage_token
 
 DATE_FORMAT = "l j F Y, H:i"
 
@@ -140,18 +141,24 @@ def send_reminder(appointment: Appointment) -> None:
         _send(appointment, _("Reminder: your appointment tomorrow"), body + "\n")
 
 
-def send_waitlist_offer(
-    *, email: str, name: str, clinic: Clinic, start: datetime, url: str, until: datetime, language: str
-) -> None:
+def claim_url(entry: WaitlistEntry) -> str:
+    path = reverse("booking:claim", kwargs={"signed": claim_token(str(entry.public_id))})
+    return f"{settings.SITE_URL}{path}"
+
+
+def send_waitlist_offer(entry: WaitlistEntry) -> None:
+    assert entry.offered_start is not None and entry.offered_until is not None
+    clinic = entry.clinic
+    language = pick_language(entry.assessment.assessment.language) if entry.assessment else DEFAULT_LANGUAGE
     with translation.override(language):
         body = "\n\n".join(
             [
-                _("Hello %(name)s,") % {"name": name},
+                _("Hello %(name)s,") % {"name": entry.person_name},
                 _("An earlier appointment has become free at %(clinic)s: %(when)s.")
-                % {"clinic": clinic.name, "when": when(start, clinic)},
+                % {"clinic": clinic.name, "when": when(entry.offered_start, clinic)},
                 _("We are keeping it for you until %(until)s. To book it, open this link: %(url)s")
-                % {"until": when(until, clinic), "url": url},
+                % {"until": when(entry.offered_until, clinic), "url": claim_url(entry)},
                 _("If you do not want it, do nothing: you stay on the waiting list for later times."),
             ]
         )
-        EmailMessage(_("An earlier appointment is free for you"), body + "\n", to=[email]).send()
+        EmailMessage(_("An earlier appointment is free for you"), body + "\n", to=[entry.email]).send()

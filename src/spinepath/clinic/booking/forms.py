@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -10,13 +10,33 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+from . import contact
 
 
-class ContactForm(forms.Form):
+def _checked(clean: Callable[[str], str], value: str) -> str:
+    try:
+        return clean(value)
+    except contact.ContactError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
+class ContactFields(forms.Form):
+    """Name, e-mail and phone, checked by the same rules as the API and the booking service."""
+
+    def clean_name(self) -> str:
+        return _checked(contact.clean_name, self.cleaned_data["name"])
+
+    def clean_email(self) -> str:
+        return _checked(contact.clean_email, self.cleaned_data.get("email") or "")
+
+    def clean_phone(self) -> str:
+        return _checked(contact.clean_phone, self.cleaned_data.get("phone") or "")
+
+
+class ContactForm(ContactFields):
     slot = forms.CharField(widget=forms.HiddenInput)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
-    name = forms.CharField(label=_("Full name"), max_length=200)
+    name = forms.CharField(label=_("Full name"), max_length=contact.NAME_MAX, strip=False)
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
         help_text=_("For example 1980-03-27"),
@@ -25,24 +45,13 @@ class ContactForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail"), required=False, help_text=_("We send your confirmation here.")
     )
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=contact.PHONE_MAX)
 
     def clean_date_of_birth(self) -> date:
-        value: date = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if value >= today:
-            raise forms.ValidationError(_("The date of birth must be in the past."))
-        if value.year < today.year - 120:
-            raise forms.ValidationError(_("Please check the year of birth."))
-        return value
-
-    def clean_phone(self) -> str:
-        value: str = self.cleaned_data["phone"].strip()
-        if value and not PHONE.match(value):
-            raise forms.ValidationError(
-                _("Please enter a phone number using digits, spaces and an optional +.")
-            )
-        return value
+        try:
+            return contact.check_date_of_birth(self.cleaned_data["date_of_birth"], today=timezone.localdate())
+        except contact.ContactError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -60,7 +69,7 @@ class ClaimForm(ContactForm):
 
 
 class WaitlistForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=200)
+    name = forms.CharField(label=_("Full name"), max_length=contact.NAME_MAX, strip=False)
     email = forms.EmailField(
         label=_("E-mail"), help_text=_("We write to you here if an earlier time becomes free.")
     )

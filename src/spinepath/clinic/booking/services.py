@@ -14,15 +14,11 @@ from django.utils.translation import gettext as _
 
 from spinepath.clinic.intake.models import AssessmentRecord
 
+from . import contact
 from .models import Appointment, CallbackFlag, Clinic, Clinician, Service
 from .policy import Slot, earliest_start, policy_for, uses_urgent_capacity
 from .selectors import Offer, available_slots, offer_for
-from .tasks import (
-    send_appointment_confirmation,
-    send_appointment_reminder,
-    send_cancellation_now,
-    send_confirmation_now,
-)
+from .tasks import queue_cancellation, queue_confirmation, queue_reminder
 
 logger = logging.getLogger(__name__)
 REMINDER_BEFORE = timedelta(hours=24)
@@ -63,6 +59,19 @@ class Person:
     email: str
     phone: str
 
+    def checked(self) -> Person:
+        """The same person with each detail checked by the one set of rules (booking/contact.py); a
+        refused detail raises RuleViolation, whichever door it came through."""
+        try:
+            return Person(
+                contact.clean_name(self.name),
+                contact.check_date_of_birth(self.date_of_birth, today=timezone.localdate()),
+                contact.clean_email(self.email),
+                contact.clean_phone(self.phone),
+            )
+        except contact.ContactError as error:
+            raise RuleViolation(str(error)) from None
+
 
 def book_appointment(
     *,
@@ -82,6 +91,7 @@ def book_appointment(
     it already made; the same key for a different person or time raises IdempotencyConflict.
     """
     now = now or timezone.now()
+    person = person.checked()
     if start.tzinfo is None:
         raise RuleViolation(_("Please pick a time from the list."))
     replay = _replay(idempotency_key, record, clinician_id, start)
@@ -104,15 +114,22 @@ def book_appointment(
                 now=now,
                 service=service,
             )
-            # The reminder is queued in the same transaction: it exists if and only if the booking does.
-            remind_at = appointment.start - REMINDER_BEFORE
-            if appointment.email and remind_at > now:  # never a reminder at booking time
-                send_appointment_reminder.using(run_after=remind_at).enqueue(appointment.pk)
-            transaction.on_commit(lambda: _confirm(appointment.pk))
-    except IntegrityError as error:
+            # The e-mails are queued in the same transaction (the outbox): they exist if and only if the
+            # booking does, and only the worker sends them, so no mail server can slow this request.
+            if appointment.email:
+                queue_confirmation(appointment)
+                remind_at = appointment.start - REMINDER_BEFORE
+                if remind_at > now:  # never a reminder at booking time
+                    queue_reminder(appointment, at=remind_at)
+    except (IntegrityError, SlotTaken) as error:
+        # A concurrent retry of the same request (same key) may have won: by the unique key, the slot's
+        # unique start or the no-overlap guard, or it committed just before this one looked at the slot.
+        # Then this retry answers with that booking, not "taken".
         again = _replay(idempotency_key, record, clinician_id, start)
-        if again is not None:  # a concurrent retry of the same request won
+        if again is not None:
             return again
+        if isinstance(error, SlotTaken):
+            raise
         # The database's own guard: the unique start, or the no-overlap constraint (PostgreSQL) / trigger
         # (SQLite).
         raise SlotTaken(_("Sorry, that time has just been taken. Please pick another.")) from error
@@ -203,15 +220,6 @@ def _book_checked(
     )
 
 
-def _confirm(appointment_id: int) -> None:
-    """Send the confirmation now; if the mail server is down, the worker retries it later."""
-    try:
-        send_confirmation_now(appointment_id)
-    except Exception:  # the booking stands whatever the mail server does
-        logger.warning("confirmation e-mail failed; queued for the worker", exc_info=True)
-        send_appointment_confirmation.enqueue(appointment_id)
-
-
 def cancel_appointment(
     *, appointment: Appointment, now: datetime | None = None, moved: bool = False
 ) -> Appointment:
@@ -227,17 +235,15 @@ def cancel_appointment(
         locked.status = Appointment.Status.CANCELLED
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at"])
-        transaction.on_commit(lambda: _after_cancel(locked.pk, now, moved=moved))
+        if locked.email:
+            queue_cancellation(locked, moved=moved)
+        transaction.on_commit(lambda: _offer_to_waitlist(locked.pk, now))
     return locked
 
 
-def _after_cancel(appointment_id: int, now: datetime, *, moved: bool) -> None:
+def _offer_to_waitlist(appointment_id: int, now: datetime) -> None:
     from .waitlist import offer_freed_slot  # the waiting list books through this module
 
-    try:
-        send_cancellation_now(appointment_id, moved=moved)
-    except Exception:  # the cancellation stands whatever the mail server does
-        logger.warning("cancellation e-mail failed", exc_info=True)
     offer_freed_slot(appointment_id=appointment_id, now=now)
 
 

@@ -1,51 +1,63 @@
 """Background jobs, run by the database-backed worker (`manage.py db_worker`), and the e-mails they send.
 
 Jobs live in the database (django-tasks with the django_tasks_db backend), so they survive restarts; a
-job is queued in the same transaction as the change that needs it.
+job is queued in the same transaction as the change that needs it. E-mails go through the outbox
+(outbox.py): sent only by the worker, retried with backoff, and a case whose e-mail cannot be delivered
+is flagged for staff to phone.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from . import emails
-from .models import Appointment
+from . import emails, outbox
+from .models import Appointment, CallbackFlag, WaitlistEntry
+
+UNDELIVERED = "E-mail could not be delivered: phone the person about their appointment"
 
 
-def _appointment(appointment_id: int) -> Appointment:
-    return Appointment.objects.select_related("clinician__clinic", "service", "assessment").get(
-        pk=appointment_id
+def _appointment(appointment_id: int) -> Appointment | None:
+    """The appointment, or None when it is gone (the person's data was erased)."""
+    return (
+        Appointment.objects.select_related("clinician__clinic", "service", "assessment")
+        .filter(pk=appointment_id)
+        .first()
     )
 
 
-def send_confirmation_now(appointment_id: int) -> bool:
+def send_confirmation_now(appointment_id: int) -> str:
     """Send the booking confirmation (with its .ics) if the appointment still stands and has an e-mail."""
     appointment = _appointment(appointment_id)
-    if appointment.status != Appointment.Status.BOOKED or not appointment.email:
-        return False
+    if appointment is None or appointment.status != Appointment.Status.BOOKED or not appointment.email:
+        return "not needed"
     emails.send_confirmation(appointment)
-    return True
+    return "sent"
 
 
-def send_cancellation_now(appointment_id: int, *, moved: bool = False) -> bool:
-    """Tell the person the appointment is cancelled (or moved); the .ics removes it from their calendar."""
+def send_cancellation_now(appointment_id: int) -> str:
+    """Tell the person the appointment is cancelled; the .ics removes it from their calendar."""
+    return _send_cancellation(appointment_id, moved=False)
+
+
+def send_move_notice_now(appointment_id: int) -> str:
+    """Tell the person the old time is off because they moved (the new time has its own confirmation)."""
+    return _send_cancellation(appointment_id, moved=True)
+
+
+def _send_cancellation(appointment_id: int, *, moved: bool) -> str:
     appointment = _appointment(appointment_id)
-    if appointment.status != Appointment.Status.CANCELLED or not appointment.email:
-        return False
+    if appointment is None or appointment.status != Appointment.Status.CANCELLED or not appointment.email:
+        return "not needed"
     emails.send_cancellation(appointment, moved=moved)
-    return True
+    return "sent"
 
 
-@task()
-def send_appointment_confirmation(appointment_id: int) -> str:
-    """Retry a confirmation the web request could not send (the mail server was down)."""
-    return "sent" if send_confirmation_now(appointment_id) else "not needed"
-
-
-@task()
-def send_appointment_reminder(appointment_id: int) -> str:
+def send_reminder_now(appointment_id: int) -> str:
     """Send the 24-hour reminder at most once: skipped if cancelled or already sent (safe to retry).
 
     The "sent" mark is committed before the e-mail goes out, so a crash or a second worker can never
@@ -56,9 +68,10 @@ def send_appointment_reminder(appointment_id: int) -> str:
         appointment = (
             Appointment.objects.select_for_update(of=("self",))
             .select_related("clinician__clinic", "service", "assessment")
-            .get(pk=appointment_id)
+            .filter(pk=appointment_id)
+            .first()
         )
-        if appointment.status != Appointment.Status.BOOKED:
+        if appointment is None or appointment.status != Appointment.Status.BOOKED:
             return "cancelled"
         if appointment.reminder_sent_at is not None:
             return "already sent"
@@ -72,6 +85,78 @@ def send_appointment_reminder(appointment_id: int) -> str:
         Appointment.objects.filter(pk=appointment_id).update(reminder_sent_at=None)
         raise
     return "sent"
+
+
+def send_waitlist_offer_now(entry_id: int) -> str:
+    """Send the held offer with its claim link, while the hold lasts."""
+    entry = WaitlistEntry.objects.select_related("clinic", "assessment").filter(pk=entry_id).first()
+    if entry is None or entry.status != WaitlistEntry.Status.OFFERED or entry.offered_until is None:
+        return "not needed"
+    if entry.offered_until <= timezone.now():
+        return "offer ended"
+    emails.send_waitlist_offer(entry)
+    return "sent"
+
+
+def flag_undelivered(appointment_id: int) -> None:
+    """The outbox gave up on this appointment's e-mail: staff phone the person instead."""
+    appointment = _appointment(appointment_id)
+    if appointment is None or appointment.assessment is None:
+        return
+    CallbackFlag.objects.get_or_create(
+        assessment=appointment.assessment,
+        clinic=appointment.clinician.clinic,
+        resolved=False,
+        defaults={"reason": UNDELIVERED},
+    )
+
+
+def queue_confirmation(appointment: Appointment) -> None:
+    """Call inside the booking's transaction. Give up (and flag) at the latest an hour before it starts."""
+    outbox.queue(
+        send=send_confirmation_now,
+        args=[appointment.pk],
+        give_up=flag_undelivered,
+        deadline=_deadline_before(appointment),
+    )
+
+
+def queue_cancellation(appointment: Appointment, *, moved: bool) -> None:
+    """Call inside the cancelling transaction."""
+    outbox.queue(
+        send=send_move_notice_now if moved else send_cancellation_now,
+        args=[appointment.pk],
+        give_up=flag_undelivered,
+    )
+
+
+def queue_reminder(appointment: Appointment, *, at: datetime) -> None:
+    outbox.queue(
+        send=send_reminder_now,
+        args=[appointment.pk],
+        run_after=at,
+        give_up=flag_undelivered,
+        deadline=appointment.start,
+    )
+
+
+def queue_waitlist_offer(entry: WaitlistEntry) -> None:
+    """Call inside the transaction that makes the offer; past the hold the offer passes on by itself."""
+    assert entry.offered_until is not None
+    outbox.queue(send=send_waitlist_offer_now, args=[entry.pk], deadline=entry.offered_until)
+
+
+def _deadline_before(appointment: Appointment) -> datetime:
+    """At the latest an hour before the appointment (then a phone call is the only way to reach them)."""
+    latest = appointment.start - timedelta(hours=1)
+    usual = timezone.now() + timedelta(hours=settings.SPINEPATH_EMAIL_GIVE_UP_HOURS)
+    return min(latest, usual)
+
+
+@task()
+def send_appointment_reminder(appointment_id: int) -> str:
+    """Send the 24-hour reminder now (jobs queued before the outbox existed; tests)."""
+    return send_reminder_now(appointment_id)
 
 
 @task()

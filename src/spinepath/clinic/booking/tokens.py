@@ -1,6 +1,14 @@
-"""Signed, expiring tokens for the private manage (cancel / reschedule) link: never a bare identifier."""
+"""Signed, expiring tokens for the private manage (cancel / reschedule) link: never a bare identifier.
+
+A manage link has one purpose: this appointment. It never opens the person's answers or result (those
+need the interview's own token), it stops working once the appointment is over, and the web page stops
+showing it once it is cancelled (booking/views.py).
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
 
 from django.core import signing
 
@@ -18,6 +26,15 @@ def read_manage_token(token: str) -> str | None:
         return signing.TimestampSigner(salt=SALT).unsign(token, max_age=MAX_AGE_SECONDS)
     except signing.BadSignature:  # includes SignatureExpired
         return None
+
+
+class _Timed(Protocol):
+    end: datetime
+
+
+def link_expired(appointment: _Timed, *, now: datetime) -> bool:
+    """A manage link is good until the appointment has ended."""
+    return appointment.end <= now
 
 
 CLAIM_SALT = "spinepath.booking.waitlist-claim"

@@ -28,7 +28,7 @@ from . import services, waitlist
 from .forms import ClaimForm, ContactForm, WaitlistForm
 from .models import Appointment, Clinic, WaitlistEntry
 from .selectors import Slot, offer_for
-from .tokens import manage_token, read_claim_token, read_manage_token
+from .tokens import link_expired, manage_token, read_claim_token, read_manage_token
 
 
 def _slot_value(slot: Slot) -> str:
@@ -164,13 +164,17 @@ def _private_link(
 
 
 def _appointment(signed: str) -> Appointment:
+    """The appointment a manage link names, while the link is good: signed, not altered, and the
+    appointment not yet over. The link opens this appointment and nothing else (no answers, no result)."""
     public_id = read_manage_token(signed)
     if public_id is None:
         raise Http404("This link is not valid or has expired.")
-    return get_object_or_404(
-        Appointment.objects.select_related("clinician__clinic", "service", "assessment__interview"),
-        public_id=public_id,
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("clinician__clinic", "service"), public_id=public_id
     )
+    if link_expired(appointment, now=timezone.now()):
+        raise Http404("This link is not valid or has expired.")
+    return appointment
 
 
 def _render_manage(
@@ -187,7 +191,6 @@ def _render_manage(
             held_for=appointment.assessment_id,
         )
         days = _days(offer.slots, clinic)
-    rebook_token = appointment.assessment.interview.token if appointment.assessment else None
     context = {
         "appointment": appointment,
         "clinic": clinic,
@@ -196,7 +199,6 @@ def _render_manage(
         "days": days,
         "key": uuid.uuid4().hex,
         "error": error,
-        "rebook_token": rebook_token,
     }
     return render(request, "booking/manage.html", context, status=status)
 
@@ -205,15 +207,20 @@ def _render_manage(
 @require_http_methods(["GET"])
 @_private_link
 def manage(request: HttpRequest, signed: str) -> HttpResponse:
-    return _render_manage(request, _appointment(signed), signed)
+    appointment = _appointment(signed)
+    if appointment.status == Appointment.Status.CANCELLED:  # cancelling (or moving) revokes the link
+        clinic = appointment.clinician.clinic
+        return render(request, "booking/bad_link.html", {"clinic": clinic, "cancelled": True}, status=410)
+    return _render_manage(request, appointment, signed)
 
 
 @require_http_methods(["POST"])
 @_private_link
 def cancel(request: HttpRequest, signed: str) -> HttpResponse:
-    appointment = _appointment(signed)
-    services.cancel_appointment(appointment=appointment)
-    return redirect("booking:manage", signed=signed)
+    """Cancel and show the confirmation once; the link then stops working (sending it again only shows
+    this confirmation, so a double click is harmless)."""
+    appointment = services.cancel_appointment(appointment=_appointment(signed))
+    return _render_manage(request, appointment, signed)
 
 
 @require_http_methods(["POST"])

@@ -7,21 +7,18 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spinepath.clinic.intake.models import AssessmentRecord
 
-from . import emails
+from . import contact
 from .models import Appointment, Clinic, Clinician, WaitlistEntry
 from .policy import min_notice, policy_for, service_for
 from .services import Person, RuleViolation, book_appointment, reschedule_appointment
-from .tasks import expire_waitlist_offer
-from .tokens import claim_token
+from .tasks import expire_waitlist_offer, queue_waitlist_offer
 
 logger = logging.getLogger(__name__)
 HOLD = timedelta(hours=4)
@@ -32,6 +29,12 @@ def join_waitlist(
     *, clinic: Clinic, record: AssessmentRecord, name: str, email: str, now: datetime | None = None
 ) -> WaitlistEntry:
     """Put the person on the list for their result's clinician type and urgency (once per assessment)."""
+    try:
+        name, email = contact.clean_name(name), contact.clean_email(email)
+    except contact.ContactError as error:
+        raise RuleViolation(str(error)) from None
+    if not email:
+        raise RuleViolation(_("Please enter an e-mail address like name@example.org."))
     policy = policy_for(clinic=clinic, assessment=record.assessment, now=now or timezone.now())
     if policy.emergency or policy.role is None:
         raise RuleViolation(_("This result cannot join the waiting list."))
@@ -111,26 +114,8 @@ def _offer(
             update_fields=["status", "offered_clinician", "offered_start", "offered_end", "offered_until"]
         )
         expire_waitlist_offer.using(run_after=until).enqueue(entry.pk, list(skip))
-        transaction.on_commit(lambda: _send_offer(entry))
+        queue_waitlist_offer(entry)  # in this transaction: the offer and its e-mail, or neither
     return entry
-
-
-def _send_offer(entry: WaitlistEntry) -> None:
-    assert entry.offered_clinician and entry.offered_start and entry.offered_until and entry.assessment
-    path = reverse("booking:claim", kwargs={"signed": claim_token(str(entry.public_id))})
-    language = entry.assessment.assessment.language
-    try:
-        emails.send_waitlist_offer(
-            email=entry.email,
-            name=entry.person_name,
-            clinic=entry.clinic,
-            start=entry.offered_start,
-            until=entry.offered_until,
-            url=f"{settings.SITE_URL}{path}",
-            language=language,
-        )
-    except Exception:  # the cancellation that freed the time stands; the hold ends and passes on as usual
-        logger.warning("waiting-list offer e-mail failed for entry %s", entry.pk, exc_info=True)
 
 
 def pass_offer_on(*, entry_id: int, now: datetime, passed_over: tuple[int, ...] = ()) -> str:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -9,6 +10,7 @@ from django.db.models import ForeignKey, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
+from . import audit
 from .models import AuditEvent, Case, CaseNote, StaffProfile
 
 User = get_user_model()
@@ -21,12 +23,57 @@ def _own_clinic(request: HttpRequest) -> Any:
     return profile.clinic if profile else None
 
 
+class StaffProfileForm(forms.ModelForm[StaffProfile]):
+    """Changing a role (or giving someone one) asks for the changer's own password again, and nobody
+    changes their own role: a stolen session cannot quietly make itself a clinician."""
+
+    confirm_password = forms.CharField(
+        label="Your password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed to give or change a role.",
+    )
+    request: HttpRequest
+
+    class Meta:
+        model = StaffProfile
+        fields = ["user", "role", "clinic"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role_changes = self.instance.pk is None or "role" in self.changed_data or "user" in self.changed_data
+        if not role_changes:
+            return data
+        user = self.request.user
+        if data.get("user") == user or (self.instance.pk and self.instance.user_id == user.pk):
+            raise forms.ValidationError("You cannot change your own role; ask another administrator.")
+        if not user.check_password(self.cleaned_data.get("confirm_password") or ""):
+            raise forms.ValidationError("Enter your own password to give or change a role.")
+        return data
+
+
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin[StaffProfile]):
-    """A clinic admin manages the staff of their own clinic only."""
+    """A clinic admin manages the staff of their own clinic only; role changes are re-confirmed and
+    go into the audit log."""
 
     list_display = ["user", "role", "clinic"]
     list_filter = ["role"]
+    form = StaffProfileForm
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def save_model(self, request: HttpRequest, obj: StaffProfile, form: Any, change: bool) -> None:
+        before = (
+            StaffProfile.objects.filter(pk=obj.pk).values_list("role", flat=True).first() if change else None
+        )
+        super().save_model(request, obj, form, change)
+        if before != obj.role:
+            change_text = f"{before or 'none'} -> {obj.role}"
+            audit.record(request, "role_changed", "user", str(obj.user_id), change_text, clinic=obj.clinic)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StaffProfile]:
         profiles = super().get_queryset(request).select_related("user", "clinic")

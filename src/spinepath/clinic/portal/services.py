@@ -9,10 +9,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from spinepath.clinic.booking import outbox
 from spinepath.clinic.booking.models import Appointment, WaitlistEntry
 from spinepath.clinic.intake.models import Interview
 
@@ -50,8 +55,15 @@ def delete_person_data(*, interview: Interview, reason: str) -> Erased:
     case_id = str(interview.public_id)
     case = Case.objects.filter(interview=interview).select_related("clinic").first()
     with transaction.atomic():
-        appointments, _ = Appointment.objects.filter(assessment__interview=interview).delete()
-        waitlist, _ = WaitlistEntry.objects.filter(assessment__interview=interview).delete()
+        mine = Appointment.objects.filter(assessment__interview=interview)
+        waiting = WaitlistEntry.objects.filter(assessment__interview=interview)
+        for job in outbox.jobs_about(
+            appointment_ids=set(mine.values_list("pk", flat=True)),
+            waitlist_ids=set(waiting.values_list("pk", flat=True)),
+        ):
+            job.delete()  # queued e-mails to them are not sent; finished ones leave no trace
+        appointments, _ = mine.delete()
+        waitlist, _ = waiting.delete()
         interview.delete()  # cascades to assessments, diary entries, call-back flags, case and notes
         audit.record(
             None,
@@ -73,20 +85,36 @@ class Purged:
 
 def purge_expired(*, days: int, now: datetime | None = None) -> Purged:
     """Delete interviews untouched for `days`, with everything hanging from them, plus appointments
-    and waitlist entries older than that (including bookings made without an interview)."""
+    and waitlist entries older than that (including bookings made without an interview) and their jobs.
+
+    Security and session records go sooner: expired sessions, and sign-in records (django-axes) and
+    finished background-job results older than SPINEPATH_SECURITY_LOG_DAYS."""
     if days < 1:
         raise ValueError("the retention period must be at least one day")
-    cutoff = (now or timezone.now()) - timedelta(days=days)
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)
+    short = now - timedelta(days=min(days, settings.SPINEPATH_SECURITY_LOG_DAYS))
     with transaction.atomic():
         old = Interview.objects.filter(updated_at__lt=cutoff)
-        appointments, _ = Appointment.objects.filter(
+        old_appointments = Appointment.objects.filter(
             Q(assessment__interview__in=old) | Q(end__lt=cutoff, assessment__isnull=True)
-        ).delete()
-        waitlist, _ = WaitlistEntry.objects.filter(
+        )
+        old_waiting = WaitlistEntry.objects.filter(
             Q(assessment__interview__in=old) | Q(created_at__lt=cutoff, assessment__isnull=True)
-        ).delete()
+        )
+        for job in outbox.jobs_about(
+            appointment_ids=set(old_appointments.values_list("pk", flat=True)),
+            waitlist_ids=set(old_waiting.values_list("pk", flat=True)),
+        ):
+            job.delete()
+        appointments, _ = old_appointments.delete()
+        waitlist, _ = old_waiting.delete()
         interviews = old.count()
         old.delete()
+        Session.objects.filter(expire_date__lt=now).delete()
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(attempt_time__lt=short).delete()
+        DBTaskResult.objects.filter(finished_at__lt=short).delete()
         audit.record(
             None,
             "purge_expired",

@@ -12,6 +12,8 @@ from typing import Any
 
 import segno
 from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -85,6 +87,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 audit.record(request, "two_factor_enrolled", "user", str(request.user.pk))
+            # A new session key once the second factor is proven: a key planted or seen before this
+            # step (session fixation) is worth nothing afterwards.
+            request.session.cycle_key()
             otp_login(request, device)
             audit.record(request, "two_factor_verified", "user", str(request.user.pk))
             return redirect(_safe_next(request))
@@ -117,12 +122,19 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 def worklist_view(request: StaffRequest) -> HttpResponse:
     profile = request.staff
     rows = worklist(clinic=profile.clinic, filters=_filters(request))
+    # Pages, so a flood of cases cannot make the list unusable (the order is decided over all of them).
+    page = Paginator(rows, settings.SPINEPATH_WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(request, "view_worklist", "clinic", str(profile.clinic.pk), f"{len(rows)} cases")
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "portal/worklist.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "total": len(rows),
+            "filters_query": query.urlencode(),
             "profile": profile,
             "clinical": profile.sees_clinical_detail,
             "levels": level_choices(),
@@ -131,6 +143,15 @@ def worklist_view(request: StaffRequest) -> HttpResponse:
             "query": request.GET,
         },
     )
+
+
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): a name typed as =HYPERLINK(...).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Make a cell plain text for spreadsheets: a leading apostrophe stops it being run as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 @staff_required()
@@ -157,7 +178,7 @@ def worklist_csv(request: StaffRequest) -> HttpResponse:
             top = row.record.top_condition
             reds = [hit.title for hit in row.record.assessment.triage.red_flags]
             line += [top.name if top else "", "; ".join(reds)]
-        writer.writerow(line)
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in line])
     audit.record(request, "export_csv", "clinic", str(profile.clinic.pk), f"{len(rows)} cases")
     return response
 
