@@ -76,3 +76,19 @@ def test_vignettes_command_prints_the_metrics() -> None:
     result = run("vignettes")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "appropriate triage:" in result.stdout and "emergency under-triage: 0" in result.stdout
+
+
+def test_the_text_questionnaire_says_when_a_conditional_question_applies() -> None:
+    result = run("questionnaire")
+    assert result.returncode == 0, result.stderr
+    lines = {
+        line.split("]")[0].lstrip("["): line for line in result.stdout.splitlines() if line.startswith("[")
+    }
+    assert lines["bladder_bowel_timing"].endswith("(required if bladder_bowel has a box ticked)")
+    assert lines["both_legs_timing"].endswith(
+        "(asked only if pain_regions includes both legs or numb_regions includes both legs)"
+    )
+    assert lines["age"].endswith("(required)")
+    assert not any(
+        line.endswith("(required)") for link_id, line in lines.items() if link_id == "pregnancy_signs"
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -67,11 +67,43 @@ def _questionnaire(fhir: bool, language: str, out: TextIO) -> int:
     for section in questionnaire.sections:
         out.write(f"\n== {section.label(language)} ==\n")
         for question in (q for q in questionnaire.questions if q.section == section.id):
-            required = " (required)" if question.required else ""
-            out.write(f"[{question.link_id}] {question.label(language)}  <{question.type}>{required}\n")
+            out.write(
+                f"[{question.link_id}] {question.label(language)}  <{question.type}>{_when(question)}\n"
+            )
             for option in question.options:
                 out.write(f"    {option.value}: {option.label(language)}\n")
     return 0
+
+
+def _when(question: Question) -> str:
+    """(required), or when a conditional question is asked and whether it is then required."""
+    if question.enable_when is None:
+        return " (required)" if question.required else ""
+    condition = describe_condition(question.enable_when)
+    return f" (required if {condition})" if question.required else f" (asked only if {condition})"
+
+
+def describe_condition(rule: Mapping[str, Any], *, nested: bool = False) -> str:
+    """An enable_when rule in words, naming the questions by linkId."""
+    if "all" in rule or "any" in rule:
+        parts = [describe_condition(part, nested=True) for part in rule.get("all") or rule["any"]]
+        joined = (" and " if "all" in rule else " or ").join(parts)
+        return f"({joined})" if nested and len(parts) > 1 else joined
+    source = rule["question"]
+    if "equals" in rule:
+        return f"{source} is {rule['equals']}"
+    if "in" in rule:
+        return f"{source} is one of {', '.join(str(v) for v in rule['in'])}"
+    if "between" in rule:
+        low, high = rule["between"]
+        return f"{source} is {low} to {high}"
+    if "any_selected" in rule:
+        return f"{source} has a box ticked" if rule["any_selected"] else f"{source} is none of these"
+    if "has_leg_region" in rule:
+        return f"{source} includes a buttock or leg" if rule["has_leg_region"] else f"{source} has no leg"
+    if "has_both_legs" in rule:
+        return f"{source} includes both legs" if rule["has_both_legs"] else f"{source} is not both legs"
+    return f"{source} meets {rule!r}"  # a form added to the engine since: still shown, never hidden
 
 
 def _error(message: str) -> int:
