@@ -1,16 +1,22 @@
 """spinepath command line: questionnaire | assess | interview | vignettes.
 
-Exit codes: 0 success, 1 a vignette threshold failed, 2 bad input (the message names the field).
+Exit codes: 0 success, 1 a vignette threshold failed, 2 bad input (the message names the field),
+130 interrupted (Ctrl-C), 141 the reader closed the pipe (`spinepath questionnaire | head`), as a
+Unix tool killed by SIGPIPE would. Results go to stdout, errors to stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
+
+import yaml
 
 from spinepath.engine import (
     AnswerError,
@@ -27,7 +33,25 @@ BAD_INPUT = 2
 DEFAULT_VIGNETTES = Path(__file__).resolve().parents[2] / "tests" / "vignettes"
 
 
+INTERRUPTED = 128 + signal.SIGINT
+PIPE_CLOSED = 128 + signal.SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not as a warning at exit
+    except BrokenPipeError:
+        # Nobody reads any more: point stdout at /dev/null so Python's flush at exit stays quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return PIPE_CLOSED
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return INTERRUPTED
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="spinepath", description=__doc__)
     parser.add_argument("--language", default="en", choices=["en", "es"], help="language of the text")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -226,7 +250,18 @@ def _vignettes(paths: list[Path], verbose: bool, out: TextIO, *, reliability_tab
     files = paths or sorted(DEFAULT_VIGNETTES.glob("*.yaml"))
     if not files:
         return _error(f"no vignette files found in {DEFAULT_VIGNETTES}")
-    report = evaluate(load_vignettes(files))
+    try:
+        vignettes = load_vignettes(files)
+    except OSError as error:
+        return _error(f"cannot read {error.filename}: {error.strerror}")
+    except yaml.YAMLError as error:
+        return _error(f"a vignette file is not valid YAML: {error}")
+    except AnswerError as error:
+        problem = error.problems[0]
+        return _error(f"a vignette has a bad answer: {problem.link_id}: {problem.message}")
+    except (KeyError, TypeError, AttributeError) as error:
+        return _error(f"a vignette file is not a list of vignettes with id, answers, gold and ok ({error!r})")
+    report = evaluate(vignettes)
     for line in report.lines():
         out.write(line + "\n")
     if verbose:
