@@ -101,11 +101,11 @@ def test_the_text_questionnaire_says_when_a_conditional_question_applies() -> No
 )
 def test_a_closed_pipe_ends_quietly_like_a_unix_tool(args: list[str]) -> None:
     """`spinepath questionnaire | head`: the reader goes away; no traceback, the SIGPIPE exit code."""
-    process = subprocess.Popen([*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.close()  # before a byte is read: every write meets a closed pipe
-    stderr = process.stderr.read().decode()
-    assert process.wait(timeout=120) == 141
+    with subprocess.Popen([*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before a byte is read: every write meets a closed pipe
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=120) == 141
     assert stderr == ""
 
 
