@@ -7,7 +7,11 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast install browser lint typecheck contracts pytest bench demo clean
+# The browser tests render the FHIR Questionnaire in NLM's LHC-Forms: npm package `lforms`, pinned in
+# package-lock.json (.npmrc: no install scripts). Node.js comes from Debian when it is missing.
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | sha1sum | cut -c1-12)
+
+.PHONY: run test test-fast install browser node lint typecheck contracts pytest bench demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,7 +48,14 @@ typecheck: install
 contracts: install
 	$(VENV)/bin/lint-imports
 
-pytest: install browser
+$(NODE_STAMP): package.json package-lock.json .npmrc
+	@command -v npm >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null)
+	npm ci --silent
+	touch $(NODE_STAMP)
+
+node: $(NODE_STAMP)
+
+pytest: install browser node
 	mkdir -p var build
 	$(VENV)/bin/pytest
 
@@ -61,4 +72,4 @@ bench: install
 	$(PY) bench/booking_race.py
 
 clean:
-	rm -rf $(VENV) var build
+	rm -rf $(VENV) var build node_modules

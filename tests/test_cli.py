@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 
 from tests.engine.helpers import sciatica
@@ -76,3 +78,68 @@ def test_vignettes_command_prints_the_metrics() -> None:
     result = run("vignettes")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "appropriate triage:" in result.stdout and "emergency under-triage: 0" in result.stdout
+
+
+def test_the_text_questionnaire_says_when_a_conditional_question_applies() -> None:
+    result = run("questionnaire")
+    assert result.returncode == 0, result.stderr
+    lines = {
+        line.split("]")[0].lstrip("["): line for line in result.stdout.splitlines() if line.startswith("[")
+    }
+    assert lines["bladder_bowel_timing"].endswith("(required if bladder_bowel has a box ticked)")
+    assert lines["both_legs_timing"].endswith(
+        "(asked only if pain_regions includes both legs or numb_regions includes both legs)"
+    )
+    assert lines["age"].endswith("(required)")
+    assert not any(
+        line.endswith("(required)") for link_id, line in lines.items() if link_id == "pregnancy_signs"
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [["questionnaire"], ["questionnaire", "--fhir"], ["--language", "es", "questionnaire"]]
+)
+def test_a_closed_pipe_ends_quietly_like_a_unix_tool(args: list[str]) -> None:
+    """`spinepath questionnaire | head`: the reader goes away; no traceback, the SIGPIPE exit code."""
+    with subprocess.Popen([*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before a byte is read: every write meets a closed pipe
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=120) == 141
+    assert stderr == ""
+
+
+def test_piped_into_head_prints_the_first_lines_and_nothing_on_stderr() -> None:
+    command = " ".join(
+        [*(shlex.quote(part) for part in CLI), "questionnaire", "--fhir", "|", "head", "-n", "2"]
+    )
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines() == ["{", '  "resourceType": "Questionnaire",'] and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read"),
+        ("bad: yaml: [", "not valid YAML"),
+        ("- {id: one}", "not a list of vignettes"),
+        ("- {id: one, answers: {age: 400}, gold: routine, ok: [routine]}", "age: must be at most"),
+    ],
+)
+def test_bad_vignette_files_exit_2_with_a_message_on_stderr(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = tmp_path / "vignettes.yaml"
+    if content is not None:
+        path.write_text(content)
+    result = run("vignettes", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("spinepath: error: ") and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_errors_go_to_stderr_and_results_to_stdout(tmp_path: Path) -> None:
+    missing = run("assess", str(tmp_path / "nope.json"))
+    assert missing.returncode == 2 and missing.stdout == "" and "cannot read" in missing.stderr
+    usage = run("no-such-command")
+    assert usage.returncode == 2 and usage.stdout == "" and "invalid choice" in usage.stderr

@@ -1,16 +1,22 @@
 """spinepath command line: questionnaire | assess | interview | vignettes.
 
-Exit codes: 0 success, 1 a vignette threshold failed, 2 bad input (the message names the field).
+Exit codes: 0 success, 1 a vignette threshold failed, 2 bad input (the message names the field),
+130 interrupted (Ctrl-C), 141 the reader closed the pipe (`spinepath questionnaire | head`), as a
+Unix tool killed by SIGPIPE would. Results go to stdout, errors to stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
+
+import yaml
 
 from spinepath.engine import (
     AnswerError,
@@ -27,7 +33,25 @@ BAD_INPUT = 2
 DEFAULT_VIGNETTES = Path(__file__).resolve().parents[2] / "tests" / "vignettes"
 
 
+INTERRUPTED = 128 + signal.SIGINT
+PIPE_CLOSED = 128 + signal.SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not as a warning at exit
+    except BrokenPipeError:
+        # Nobody reads any more: point stdout at /dev/null so Python's flush at exit stays quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return PIPE_CLOSED
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return INTERRUPTED
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="spinepath", description=__doc__)
     parser.add_argument("--language", default="en", choices=["en", "es"], help="language of the text")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -67,11 +91,43 @@ def _questionnaire(fhir: bool, language: str, out: TextIO) -> int:
     for section in questionnaire.sections:
         out.write(f"\n== {section.label(language)} ==\n")
         for question in (q for q in questionnaire.questions if q.section == section.id):
-            required = " (required)" if question.required else ""
-            out.write(f"[{question.link_id}] {question.label(language)}  <{question.type}>{required}\n")
+            out.write(
+                f"[{question.link_id}] {question.label(language)}  <{question.type}>{_when(question)}\n"
+            )
             for option in question.options:
                 out.write(f"    {option.value}: {option.label(language)}\n")
     return 0
+
+
+def _when(question: Question) -> str:
+    """(required), or when a conditional question is asked and whether it is then required."""
+    if question.enable_when is None:
+        return " (required)" if question.required else ""
+    condition = describe_condition(question.enable_when)
+    return f" (required if {condition})" if question.required else f" (asked only if {condition})"
+
+
+def describe_condition(rule: Mapping[str, Any], *, nested: bool = False) -> str:
+    """An enable_when rule in words, naming the questions by linkId."""
+    if "all" in rule or "any" in rule:
+        parts = [describe_condition(part, nested=True) for part in rule.get("all") or rule["any"]]
+        joined = (" and " if "all" in rule else " or ").join(parts)
+        return f"({joined})" if nested and len(parts) > 1 else joined
+    source = rule["question"]
+    if "equals" in rule:
+        return f"{source} is {rule['equals']}"
+    if "in" in rule:
+        return f"{source} is one of {', '.join(str(v) for v in rule['in'])}"
+    if "between" in rule:
+        low, high = rule["between"]
+        return f"{source} is {low} to {high}"
+    if "any_selected" in rule:
+        return f"{source} has a box ticked" if rule["any_selected"] else f"{source} is none of these"
+    if "has_leg_region" in rule:
+        return f"{source} includes a buttock or leg" if rule["has_leg_region"] else f"{source} has no leg"
+    if "has_both_legs" in rule:
+        return f"{source} includes both legs" if rule["has_both_legs"] else f"{source} is not both legs"
+    return f"{source} meets {rule!r}"  # a form added to the engine since: still shown, never hidden
 
 
 def _error(message: str) -> int:
@@ -202,7 +258,18 @@ def _vignettes(paths: list[Path], verbose: bool, out: TextIO, *, reliability_tab
     files = paths or sorted(DEFAULT_VIGNETTES.glob("*.yaml"))
     if not files:
         return _error(f"no vignette files found in {DEFAULT_VIGNETTES}")
-    report = evaluate(load_vignettes(files))
+    try:
+        vignettes = load_vignettes(files)
+    except OSError as error:
+        return _error(f"cannot read {error.filename}: {error.strerror}")
+    except yaml.YAMLError as error:
+        return _error(f"a vignette file is not valid YAML: {error}")
+    except AnswerError as error:
+        problem = error.problems[0]
+        return _error(f"a vignette has a bad answer: {problem.link_id}: {problem.message}")
+    except (KeyError, TypeError, AttributeError) as error:
+        return _error(f"a vignette file is not a list of vignettes with id, answers, gold and ok ({error!r})")
+    report = evaluate(vignettes)
     for line in report.lines():
         out.write(line + "\n")
     if verbose:

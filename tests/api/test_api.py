@@ -22,6 +22,7 @@ from spinepath.clinic.intake.models import AssessmentRecord, Interview
 from spinepath.clinic.portal.models import AuditEvent, Role
 from spinepath.engine import assess, validate_answers
 from spinepath.evaluation import oracle_answer
+from spinepath.fhir.questionnaire import questionnaire_response
 from tests.engine.helpers import sciatica
 from tests.portal.conftest import make_staff
 
@@ -72,6 +73,24 @@ def test_the_assessment_json_is_exactly_the_engines(client: Client) -> None:
     for language in ("en", "es"):
         served = post(client, "/api/v1/assess", {"answers": sciatica(), "language": language}).json()
         assert served == json.loads(json.dumps(assess(sciatica(), language=language).to_dict()))
+
+
+def test_a_fhir_questionnaire_response_is_assessed_like_the_same_answers(client: Client) -> None:
+    response = questionnaire_response(sciatica())
+    served = post(client, "/api/v1/assess/fhir?language=es", response)
+    assert served.status_code == 200, served.content
+    assert served.json() == json.loads(json.dumps(assess(sciatica(), language="es").to_dict()))
+
+
+def test_a_bad_questionnaire_response_is_a_422_naming_the_item(client: Client) -> None:
+    bad = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "item": [{"linkId": "age", "answer": [{"valueInteger": 400}]}],
+    }
+    response = post(client, "/api/v1/assess/fhir", bad)
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "age"
+    assert post(client, "/api/v1/assess/fhir", ["not", "a", "resource"]).status_code == 422
 
 
 def test_the_documented_example_answers_are_valid(client: Client) -> None:

@@ -88,7 +88,7 @@ def test_resume_after_closing_the_tab(browser: Any, live_server: Any) -> None:
     page = first.new_page()
     page.goto(live_server.url + "/")
     page.click("button.primary")
-    private_link = page.url
+    private_link = page.url.split("/step/")[0] + "/"  # the link to resume: /i/<token>/
     answer_step(page, baseline())
     first.close()  # the tab is gone; only the private link remains
     second = browser.new_context()

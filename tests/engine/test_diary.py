@@ -11,8 +11,8 @@ from spinepath.engine import Level, Questionnaire, assess, get_knowledge
 from spinepath.engine.diary import check_in, pending_follow_ups
 
 from .helpers import baseline
-from .strategies import _value
 from .strategies import answers as any_answers
+from .strategies import value_of as _value
 
 
 def questionnaire() -> Questionnaire:

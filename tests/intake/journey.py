@@ -36,10 +36,17 @@ def walk(client: Client, interview: Interview, answers: dict[str, Any], max_step
     url = f"/i/{interview.token}/"
     for _ in range(max_steps):
         response = client.get(url)
+        while response.status_code == 302 and "/step/" in response["Location"]:
+            url = response["Location"]
+            response = client.get(url)
         if response.status_code == 302:
-            return response["Location"]
+            return str(response["Location"])
         assert response.status_code == 200
         form = response.context["form"]
         posted = client.post(url, post_data(form.questions, answers, response.context["shown"]))
-        assert posted.status_code == 302, posted.content.decode()[:2000]
+        assert posted.status_code == 303, posted.content.decode()[:2000]
+        assert posted["Location"] != url, client.get(url).content.decode()[
+            :2000
+        ]  # back to the same step: an error
+        url = posted["Location"]
     raise AssertionError("the interview did not finish")

@@ -58,8 +58,8 @@ def test_an_emergency_answer_stops_the_interview_early(client: Client) -> None:
 def test_bad_input_gets_a_message_and_keeps_what_was_entered(client: Client) -> None:
     interview = start(client)
     response = client.post(f"/i/{interview.token}/", {"shown": "age,sex", "age": "400", "sex": "female"})
-    assert response.status_code == 400
-    page = response.content.decode()
+    assert response.status_code == 303  # post/redirect/get, after an error too: no resubmission warning
+    page = client.get(response["Location"], follow=True).content.decode()
     assert "120" in page  # the limit is explained next to the field
     assert re.search(r'<input type="radio" name="sex" value="female"[^>]* checked', page)
     assert 'value="400"' in page  # the wrong value stays in the box to be corrected
@@ -70,8 +70,8 @@ def test_bad_input_gets_a_message_and_keeps_what_was_entered(client: Client) -> 
 def test_tampered_form_fields_are_rejected_clearly(client: Client) -> None:
     interview = start(client)
     assert client.post(f"/i/{interview.token}/", {"shown": "password"}).status_code == 400
-    response = client.post(f"/i/{interview.token}/", {"shown": "sex", "sex": "robot"})
-    assert response.status_code == 400 and "valid choice" in response.content.decode()
+    response = client.post(f"/i/{interview.token}/", {"shown": "sex", "sex": "robot"}, follow=True)
+    assert response.redirect_chain[0][1] == 303 and "valid choice" in response.content.decode()
 
 
 def test_unknown_private_link_is_not_found(client: Client) -> None:
@@ -83,7 +83,7 @@ def test_answers_survive_a_closed_tab(client: Client) -> None:
     interview = start(client)
     client.post(f"/i/{interview.token}/", {"shown": "age,sex", "age": "50", "sex": "male"})
     other_browser = Client()
-    page = other_browser.get(f"/i/{interview.token}/").content.decode()
+    page = other_browser.get(f"/i/{interview.token}/", follow=True).content.decode()
     assert "pain" in page.lower() and "How old are you" not in page
 
 
@@ -97,7 +97,7 @@ def test_back_reopens_the_last_step_with_its_answers(client: Client) -> None:
 def test_spanish_pages(client: Client) -> None:
     client.cookies["django_language"] = "es"
     interview = start(client)
-    page = client.get(f"/i/{interview.token}/").content.decode()
+    page = client.get(f"/i/{interview.token}/", follow=True).content.decode()
     assert "¿Cuántos años tiene?" in page and 'lang="es"' in page
     assert "Siguiente" in page and "llame ahora al número de emergencias" in page  # our own strings too
 
@@ -130,9 +130,9 @@ def test_a_warning_sign_checklist_needs_a_tick_even_if_it_is_none_of_these(clien
     interview = start(client)
     interview.answers = {"age": 50, "sex": "male", "pain_regions": ["lower_back"], "numb_regions": []}
     interview.save()
-    response = client.post(f"/i/{interview.token}/", {"shown": "bladder_bowel"})
-    assert response.status_code == 400
-    assert "None of these" in response.content.decode()
+    response = client.post(f"/i/{interview.token}/", {"shown": "bladder_bowel"}, follow=True)
+    assert response.redirect_chain[0][1] == 303
+    assert "or tick “None of these”" in response.content.decode()
     assert "bladder_bowel" not in Interview.objects.get(pk=interview.pk).answers
     client.post(f"/i/{interview.token}/", {"shown": "bladder_bowel", "bladder_bowel": "none_of_these"})
     assert Interview.objects.get(pk=interview.pk).answers["bladder_bowel"] == []
@@ -143,15 +143,17 @@ def test_none_of_these_with_another_answer_is_refused(client: Client) -> None:
     interview.answers = {"age": 50, "sex": "male", "pain_regions": ["lower_back"], "numb_regions": []}
     interview.save()
     data = {"shown": "bladder_bowel", "bladder_bowel": ["none_of_these", "numb_saddle"]}
-    response = client.post(f"/i/{interview.token}/", data)
-    assert response.status_code == 400 and "untick" in response.content.decode()
+    response = client.post(f"/i/{interview.token}/", data, follow=True)
+    assert response.redirect_chain[0][1] == 303 and "untick" in response.content.decode()
 
 
 def test_pain_map_needs_at_least_one_place(client: Client) -> None:
     interview = start(client)
     client.post(f"/i/{interview.token}/", {"shown": "age,sex", "age": "50", "sex": "male"})
-    response = client.post(f"/i/{interview.token}/", {"shown": "pain_regions,numb_regions,pain_score"})
-    assert response.status_code == 400 and "at least one place" in response.content.decode()
+    response = client.post(
+        f"/i/{interview.token}/", {"shown": "pain_regions,numb_regions,pain_score"}, follow=True
+    )
+    assert response.redirect_chain[0][1] == 303 and "at least one place" in response.content.decode()
 
 
 def test_body_map_has_a_labelled_checkbox_for_every_region_grouped_by_side(client: Client) -> None:
@@ -179,14 +181,42 @@ def test_svg_coordinates_are_not_localised_in_spanish(client: Client) -> None:
         assert numbers and not any("," in n and " " not in n for n in numbers), numbers
 
 
-def test_back_goes_one_step_further_each_time(client: Client) -> None:
+def test_every_step_has_its_own_url_and_back_goes_one_step_further_each_time(client: Client) -> None:
     interview = start(client)
     walk(client, interview, baseline())
     history = Interview.objects.get(pk=interview.pk).history
-    first = client.get(f"/i/{interview.token}/back/")
-    assert first["Location"].endswith("?edit=" + ",".join(history[-1]))
-    second = client.get(f"/i/{interview.token}/back/?from=" + ",".join(history[-1]))
-    assert second["Location"].endswith("?edit=" + ",".join(history[-2]))
+    last = client.get(f"/i/{interview.token}/back/")
+    assert last["Location"] == f"/i/{interview.token}/step/{len(history)}/"
+    for number in range(len(history), 0, -1):
+        page = client.get(f"/i/{interview.token}/step/{number}/")
+        assert page.status_code == 200 and page.context["shown"] == ",".join(history[number - 1])
+        back = f'href="/i/{interview.token}/step/{number - 1}/"'
+        assert (back in page.content.decode()) is (number > 1)
+    # Past the last step: on to where the interview stands (here, the result).
+    assert client.get(f"/i/{interview.token}/step/{len(history) + 1}/")["Location"].endswith("/result/")
+    assert client.get(f"/i/{interview.token}/step/99/")["Location"].endswith(f"/step/{len(history) + 1}/")
+
+
+def test_changing_an_earlier_step_keeps_its_place_and_goes_on_to_the_next(client: Client) -> None:
+    interview = start(client)
+    walk(client, interview, baseline())
+    history = Interview.objects.get(pk=interview.pk).history
+    response = client.post(f"/i/{interview.token}/step/1/", {"shown": "age,sex", "age": "37", "sex": "male"})
+    assert response.status_code == 303 and response["Location"] == f"/i/{interview.token}/step/2/"
+    changed = Interview.objects.get(pk=interview.pk)
+    assert changed.answers["age"] == 37 and changed.history == history
+    assert 'value="37"' in client.get(f"/i/{interview.token}/step/1/").content.decode()
+
+
+def test_a_wrong_answer_is_shown_once_at_the_steps_own_url(client: Client) -> None:
+    interview = start(client)
+    url = f"/i/{interview.token}/step/1/"
+    posted = client.post(url, {"shown": "age,sex", "age": "400", "sex": "male"})
+    assert posted.status_code == 303 and posted["Location"] == url
+    first = client.get(url).content.decode()
+    assert 'value="400"' in first and "120" in first
+    again = client.get(url).content.decode()  # a reload later shows the step, not the old error
+    assert 'value="400"' not in again
 
 
 def test_a_result_is_not_shown_before_the_warning_sign_questions(client: Client) -> None:
@@ -205,8 +235,9 @@ def test_the_emergency_page_only_shows_for_an_emergency(client: Client) -> None:
 
 def test_private_pages_are_never_cached(client: Client) -> None:
     interview = start(client)
-    response = client.get(f"/i/{interview.token}/")
-    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    for url in (f"/i/{interview.token}/", f"/i/{interview.token}/step/1/"):
+        response = client.get(url)
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
 def test_the_printable_summary_lists_the_result_and_the_answers(client: Client) -> None:
@@ -224,7 +255,7 @@ def test_private_links_are_redacted_from_logs(client: Client, caplog: pytest.Log
     caplog.handler.addFilter(RedactPrivateLinks())  # as the configured handlers do
     interview = start(client)
     with caplog.at_level(logging.WARNING, logger="django.request"):
-        client.post(f"/i/{interview.token}/", {"shown": "age", "age": "400"})
+        client.post(f"/i/{interview.token}/", {"shown": "password"})  # a 400, logged
     assert caplog.records and all(interview.token not in r.getMessage() for r in caplog.records)
     logging.getLogger("django.request").removeHandler(caplog.handler)
 

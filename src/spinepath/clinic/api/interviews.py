@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 import pydantic_core
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Body, Query, Router, Status
 
 from spinepath.clinic.intake import services as intake
 from spinepath.clinic.intake.models import Interview
@@ -25,7 +25,7 @@ from spinepath.engine import (
     knowledge_version,
     plan_interview,
 )
-from spinepath.fhir.questionnaire import questionnaire_resource
+from spinepath.fhir.questionnaire import answers_from_response, questionnaire_resource
 
 from . import schemas
 from .schemas import BODY_ERRORS, NOT_FOUND
@@ -101,6 +101,22 @@ def questionnaire(
 def assess_answers(request: HttpRequest, body: schemas.AnswersIn) -> HttpResponse:
     """Stateless: answers in, the full assessment out. Nothing is stored."""
     return json_response(assess(body.answers, language=body.language))
+
+
+@router.post(
+    "/assess/fhir",
+    response={200: Assessment, **BODY_ERRORS},
+    tags=["assessment"],
+    operation_id="assess_questionnaire_response",
+)
+def assess_questionnaire_response(
+    request: HttpRequest,
+    response: Annotated[dict[str, Any], Body(description=schemas.QUESTIONNAIRE_RESPONSE_HELP)],
+    language: Language = Language.EN,
+) -> HttpResponse:
+    """Stateless, like /assess, for answers filled in any FHIR form renderer: a QuestionnaireResponse
+    to the questionnaire from `GET /questionnaire?format=fhir` in, the full assessment out."""
+    return json_response(assess(answers_from_response(response), language=language))
 
 
 def step_out(interview: Interview, language: str) -> dict[str, Any]:

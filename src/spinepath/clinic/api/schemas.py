@@ -96,6 +96,13 @@ class AnswersIn(Schema):
     language: Language = Language.EN
 
 
+QUESTIONNAIRE_RESPONSE_HELP = (
+    "A FHIR R4 QuestionnaireResponse answering GET /questionnaire?format=fhir; items may be grouped. "
+    "A checklist or body map answered 'none' carries the code `none_of_these`; an item with no answer "
+    "counts as skipped."
+)
+
+
 class AnswerStepIn(Schema):
     answers: dict[str, Any] = Field(
         ..., description='{"linkId": value}; `null` means skipped', examples=[{"age": 43, "sex": "male"}]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,18 +32,33 @@ def start_interview(*, language: str) -> Interview:
     return Interview.objects.create(language=pick_language(language))
 
 
-def save_answers(*, interview: Interview, new_answers: Mapping[str, Any]) -> Interview:
-    """Merge and validate new answers; AnswerError (naming each field) leaves the stored ones untouched."""
+def save_answers(
+    *, interview: Interview, new_answers: Mapping[str, Any], on_screen: Sequence[str] = ()
+) -> Interview:
+    """Merge and validate new answers; AnswerError (naming each field) leaves the stored ones untouched.
+
+    The step is recorded in the history for Back: the answered questions, or `on_screen` (every question
+    of the step shown, some maybe still unanswered) when only part of a step could be saved."""
     merged = validate_answers({**interview.answers, **new_answers})
     with transaction.atomic():
         locked = Interview.objects.select_for_update().get(pk=interview.pk)
         locked.answers = merged
-        step = [link_id for link_id in new_answers if link_id in merged]
+        step = list(on_screen) or [link_id for link_id in new_answers if link_id in merged]
         if step:
-            history = [ids for ids in locked.history if not set(ids) & set(step)]
-            locked.history = [*history, step]
+            locked.history = _with_step(locked.history, step)
         locked.save(update_fields=["answers", "history", "updated_at"])
     return locked
+
+
+def _with_step(history: list[list[str]], step: list[str]) -> list[list[str]]:
+    """The steps in the order they were asked; a step answered again keeps its place (its page number),
+    replacing every earlier step that shared a question with it."""
+    overlapping = [index for index, ids in enumerate(history) if set(ids) & set(step)]
+    if not overlapping:
+        return [*history, step]
+    kept = [ids for index, ids in enumerate(history) if index not in overlapping]
+    kept.insert(overlapping[0], step)
+    return kept
 
 
 def answers_hash(answers: Mapping[str, Any]) -> str:

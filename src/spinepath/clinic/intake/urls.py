@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import steps, views
 
 app_name = "intake"
 urlpatterns = [
     path("", views.start, name="start"),
-    path("i/<str:token>/", views.step, name="step"),
-    path("i/<str:token>/back/", views.back, name="back"),
+    path("i/<str:token>/", steps.resume, name="step"),
+    path("i/<str:token>/step/<int:number>/", steps.page, name="page"),
+    path("i/<str:token>/back/", steps.back, name="back"),
     path("i/<str:token>/answers/", views.review, name="review"),
     path("i/<str:token>/emergency/", views.emergency, name="emergency"),
     path("i/<str:token>/result/", views.result, name="result"),

@@ -6,10 +6,9 @@ never in URLs, and nothing here logs them.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -17,10 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from spinepath.clinic.i18n import current_language
-from spinepath.engine import AnswerError, Level, assess, get_questionnaire, pending_follow_ups, plan_interview
-from spinepath.engine.questionnaire import Question
+from spinepath.engine import Level, assess, get_questionnaire, pending_follow_ups, plan_interview
 
-from . import bodymap_svg, services
+from . import services
 from .display import describe_answer
 from .forms import DiaryForm, StepForm
 from .models import Interview
@@ -36,118 +34,6 @@ def start(request: HttpRequest) -> HttpResponse:
         interview = services.start_interview(language=current_language())
         return redirect("intake:step", token=interview.token)
     return render(request, "intake/start.html")
-
-
-def _questions_to_edit(raw: str, interview: Interview) -> list[Question] | None:
-    questionnaire = get_questionnaire()
-    link_ids = [item for item in raw.split(",") if item]
-    if not link_ids or any(link_id not in questionnaire.by_id for link_id in link_ids):
-        return None
-    questions = [questionnaire.by_id[link_id] for link_id in link_ids]
-    return [q for q in questions if questionnaire.is_enabled(q, interview.answers) is not False] or None
-
-
-def _context(interview: Interview, form: StepForm, *, remaining: int, editing: bool) -> dict[str, Any]:
-    language = current_language()
-    regions = {q.link_id for q in form.questions if q.type == "regions"}
-    return {
-        "interview": interview,
-        "form": form,
-        "shown": ",".join(q.link_id for q in form.questions),
-        "region_fields": regions,
-        "views": [
-            (view, bodymap_svg.shapes(view, language), bodymap_svg.grouped(view, language))
-            for view in ("front", "back")
-        ],
-        "section": get_questionnaire()
-        .sections[[s.id for s in get_questionnaire().sections].index(form.questions[0].section)]
-        .label(language),
-        "remaining": remaining,
-        "asked": len(interview.answers),
-        "editing": editing,
-        "can_go_back": bool(interview.history),
-    }
-
-
-# Private pages carry health data: never kept in a shared or browser cache (a shared computer's Back button).
-@never_cache
-@require_http_methods(["GET", "POST"])
-def step(request: HttpRequest, token: str) -> HttpResponse:
-    interview = _interview(token)
-    language = current_language()
-    if request.method == "POST":
-        questions = _questions_to_edit(request.POST.get("shown", ""), interview)
-        if questions is None:
-            return HttpResponseBadRequest(
-                _("This form was changed or is out of date. Please go back and try again.")
-            )
-        form = StepForm(request.POST, questions=questions, language=language)
-        if form.is_valid():
-            try:
-                services.save_answers(interview=interview, new_answers=form.answers())
-            except AnswerError as error:
-                for problem in error.problems:
-                    target = problem.link_id if problem.link_id in form.fields else None
-                    form.add_error(target, problem.message)
-            else:
-                return redirect("intake:step", token=interview.token)
-        else:
-            _save_what_is_valid(interview, form)
-        return render(
-            request, "intake/step.html", _context(interview, form, remaining=0, editing=True), status=400
-        )
-
-    edit = request.GET.get("edit", "")
-    if edit:
-        questions = _questions_to_edit(edit, interview)
-        if questions is None:
-            return HttpResponseBadRequest(_("There is no such question to change."))
-        initial = StepForm.initial_from(interview.answers, questions)
-        form = StepForm(initial=initial, questions=questions, language=language)
-        return render(request, "intake/step.html", _context(interview, form, remaining=0, editing=True))
-
-    plan = plan_interview(interview.answers, language=language)
-    if plan.emergency is not None:
-        return redirect("intake:emergency", token=interview.token)
-    if plan.done:
-        return redirect("intake:result", token=interview.token)
-    form = StepForm(questions=plan.questions, language=language)
-    return render(
-        request, "intake/step.html", _context(interview, form, remaining=plan.remaining, editing=False)
-    )
-
-
-def _save_what_is_valid(interview: Interview, form: StepForm) -> None:
-    """Keep the answers that were fine, so closing the tab now loses only the ones marked wrong."""
-    valid = form.valid_answers()
-    if valid:
-        # On an AnswerError the form already shows the problem and the answers stay in the page.
-        with contextlib.suppress(AnswerError):
-            services.save_answers(interview=interview, new_answers=valid)
-
-
-@never_cache
-def back(request: HttpRequest, token: str) -> HttpResponse:
-    """Reopen the step before `from` (the step on screen), or the last step answered."""
-    interview = _interview(token)
-    questionnaire = get_questionnaire()
-    steps = [
-        ids
-        for ids in interview.history
-        if any(
-            link_id in questionnaire.by_id
-            and questionnaire.is_enabled(questionnaire.by_id[link_id], interview.answers) is not False
-            for link_id in ids
-        )
-    ]
-    current = set(filter(None, request.GET.get("from", "").split(",")))
-    if current:
-        index = next((i for i, ids in enumerate(steps) if set(ids) & current), len(steps))
-        steps = steps[:index]
-    if not steps:
-        return redirect("intake:step", token=interview.token)
-    url = reverse("intake:step", kwargs={"token": interview.token})
-    return redirect(f"{url}?edit={','.join(steps[-1])}")
 
 
 @never_cache
