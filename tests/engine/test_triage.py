@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spinepath.engine import AnswerError, Level, assess, get_knowledge
+from spinepath.engine.differential import MAX_SHOWN, MOST_LIKELY_ALWAYS_SHOWN
 
 from .helpers import baseline, sciatica
 from .strategies import answers
@@ -194,7 +195,8 @@ def test_probabilities_are_valid(random_answers: dict[str, Any]) -> None:
     assert (
         0.5 <= sum(c.relative for c in differential) <= 1.0001
     )  # shares of the whole; negligible ones left out
-    assert len(differential) <= 12
+    pinned = sum(c.must_rule_out for c in differential)
+    assert len(differential) <= max(MAX_SHOWN, pinned + MOST_LIKELY_ALWAYS_SHOWN)
 
 
 JSON_VALUES = st.recursive(
@@ -259,3 +261,22 @@ def test_signs_of_a_foot_short_of_blood_are_urgent_but_claudication_alone_is_not
     assert "limb_threatening_ischaemia" in rules_of(diabetic_ulcer)
     # A slow-healing sore with no sign of poor circulation or diabetes is not this rule.
     assert "limb_threatening_ischaemia" not in rules_of(baseline(circulation=["slow_sores"]))
+
+
+def test_many_warning_signs_do_not_crowd_out_the_likeliest_cause() -> None:
+    # Found by the property above: twelve conditions to rule out filled the list, and the causes that
+    # made up most of the probability were no longer shown at all.
+    answers = {
+        "age": 0, "sex": "female", "pain_score": 0, "duration": "under_1_week", "injury": "none",
+        "pain_regions": ["abdomen", "ankle_inner_left", "ankle_inner_right", "big_toe_left", "big_toe_right",
+                         "buttock_left"],
+        "numb_regions": ["abdomen", "ankle_inner_left", "ankle_inner_right"], "numbness_change": "new",
+        "bladder_bowel": [], "leg_weakness": [], "general_health": ["fever"], "medical_history": [],
+        "leg_swelling": [], "emergency_signs": ["bruise", "cold_limb", "tearing_pain"],
+        "belly_and_urine": ["blood_pee", "burning_pee", "waves"], "nerve_symptoms": ["vision_one_eye"],
+        "circulation": [],
+    }  # fmt: skip
+    differential = assess(answers).differential
+    likely = [c for c in differential if not c.must_rule_out]
+    assert len(likely) >= MOST_LIKELY_ALWAYS_SHOWN
+    assert sum(c.relative for c in differential) >= 0.5

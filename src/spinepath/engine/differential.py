@@ -22,6 +22,7 @@ from .text import localise
 
 MIN_SHARE = 0.002  # conditions below 0.2 % of the total are left out of the list
 MAX_SHOWN = 12
+MOST_LIKELY_ALWAYS_SHOWN = 3  # however many conditions must be ruled out, the likeliest causes still show
 
 
 def _sigmoid(log_odds: float) -> float:
@@ -89,10 +90,18 @@ def rank(
         escalated = escalation.level.rank if escalation and probability >= escalation.probability else -1
         return max(pinned.get(condition.id, -1), escalated)
 
-    # Conditions with a negligible share are noise to a reader; pinned ones are always kept. Only the
-    # conditions shown get their explanations built (most of the cost of a result).
+    # Conditions with a negligible share are noise to a reader; pinned ones are always kept, and so are
+    # the likeliest causes: many warning signs at once must not crowd the most probable cause off the
+    # list. Only the conditions shown get their explanations built (most of the cost of a result).
     scored.sort(key=lambda item: (-urgency_rank(item[0], item[1]), -item[1]))
-    kept = [item for item in scored if item[0].id in pinned or item[1] / total >= MIN_SHARE][:MAX_SHOWN]
+    must_check = [item for item in scored if item[0].id in pinned]
+    likely = sorted(
+        (item for item in scored if item[0].id not in pinned and item[1] / total >= MIN_SHARE),
+        key=lambda item: -item[1],
+    )
+    room = max(MAX_SHOWN - len(must_check), MOST_LIKELY_ALWAYS_SHOWN)
+    chosen = {item[0].id for item in must_check + likely[:room]}
+    kept = [item for item in scored if item[0].id in chosen]
 
     def display(condition: Condition, probability: float) -> ShownLikelihood:
         must_check = urgency_rank(condition, probability) >= Level.URGENT.rank
