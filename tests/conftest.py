@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +11,13 @@ from django.conf import settings as django_settings
 from django.test import override_settings
 from django.utils import translation
 from django_tasks_db.management.commands import db_worker
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: random and fresh on a developer's machine (finding new counterexamples is the point);
+# derandomized in CI (`HYPOTHESIS_PROFILE=ci` in .ci/run), so a CI run is reproducible to the byte by
+# running the same profile locally, and a counterexample found locally is fixed before it lands.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
