@@ -216,7 +216,11 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "outbox"
 DEFAULT_FROM_EMAIL = os.environ.get("SPINEPATH_FROM_EMAIL", "spinepath <no-reply@spinepath.example>")
 # Links in e-mails need the site's address (no request there).
-SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who is alerted about emergencies and diary escalations when a clinic has no duty address of its own.
+DUTY_EMAIL = os.environ.get("SPINEPATH_DUTY_EMAIL", "")
+# The staff worklist reloads itself this often (a meta refresh: no script needed).
+WORKLIST_REFRESH_SECONDS = env_int("SPINEPATH_WORKLIST_REFRESH_SECONDS", 60, minimum=10)
 
 # Staff sign-in: django-axes locks an account (and address) after repeated failures.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]

@@ -25,6 +25,7 @@ from spinepath.clinic.intake.models import AssessmentRecord, Interview
 from spinepath.clinic.intake.services import record_assessment
 
 from . import services, waitlist
+from .emails import ics_for
 from .forms import ClaimForm, ContactForm, WaitlistForm
 from .models import Appointment, Clinic, WaitlistEntry
 from .selectors import Slot, offer_for
@@ -206,6 +207,17 @@ def _render_manage(
 @_private_link
 def manage(request: HttpRequest, signed: str) -> HttpResponse:
     return _render_manage(request, _appointment(signed), signed)
+
+
+@never_cache
+@require_http_methods(["GET"])
+@_private_link
+def calendar(request: HttpRequest, signed: str) -> HttpResponse:
+    """The appointment as an .ics file, to add to (or, once cancelled, remove from) a calendar."""
+    appointment = _appointment(signed)
+    response = HttpResponse(ics_for(appointment), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response
 
 
 @require_http_methods(["POST"])

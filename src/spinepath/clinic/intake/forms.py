@@ -174,3 +174,43 @@ class DiaryForm(forms.Form):
         max_value=10,
         error_messages=number_messages(0, 10),
     )
+
+
+class FollowUpContactForm(forms.Form):
+    """How the clinic may reach someone told urgent or emergency who has not booked: only with consent,
+    and a phone number or an e-mail address is enough."""
+
+    consent = forms.BooleanField(
+        label=_("Yes, the clinic may contact me about my result."),
+        error_messages={"required": _("Please tick the box if the clinic may contact you.")},
+    )
+    name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=200)
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail (optional)"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def clean_name(self) -> str:
+        value: str = self.cleaned_data["name"].strip()
+        if any(ord(character) < 32 for character in value):
+            raise ValidationError(_("Please write your name on one line."))
+        return value
+
+    def clean_phone(self) -> str:
+        from spinepath.clinic.booking.forms import PHONE  # one rule for phone numbers
+
+        value: str = self.cleaned_data["phone"].strip()
+        if value and not PHONE.match(value):
+            raise ValidationError(_("Please enter a phone number using digits, spaces and an optional +."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("phone") and not data.get("email"):
+            raise ValidationError(_("Please give a phone number or an e-mail address."))
+        return data

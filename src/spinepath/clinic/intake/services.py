@@ -23,7 +23,7 @@ from spinepath.engine import (
     validate_answers,
 )
 
-from .models import AssessmentRecord, Interview, PainDiaryEntry
+from .models import AssessmentRecord, FollowUpContact, Interview, PainDiaryEntry
 
 
 def start_interview(*, language: str) -> Interview:
@@ -124,3 +124,12 @@ def add_diary_entry(
             updated.escalated = True
             updated.save(update_fields=["escalated", "updated_at"])
     return DiaryOutcome(entry=entry, record=record, escalated=escalated)
+
+
+def leave_contact(*, interview: Interview, name: str, phone: str, email: str) -> FollowUpContact:
+    """Store (or replace) how the clinic may reach the person, with the moment they consented."""
+    contact, _created = FollowUpContact.objects.update_or_create(
+        interview=interview,
+        defaults={"name": name, "phone": phone, "email": email, "consented_at": timezone.now()},
+    )
+    return contact

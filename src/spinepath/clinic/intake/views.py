@@ -22,8 +22,8 @@ from spinepath.engine.questionnaire import Question
 
 from . import bodymap_svg, services
 from .display import describe_answer
-from .forms import DiaryForm, StepForm
-from .models import Interview
+from .forms import DiaryForm, FollowUpContactForm, StepForm
+from .models import FollowUpContact, Interview
 
 
 def _interview(token: str) -> Interview:
@@ -164,7 +164,8 @@ def emergency(request: HttpRequest, token: str) -> HttpResponse:
     if result.triage.level is not Level.EMERGENCY:  # e.g. an answer was corrected since
         return redirect("intake:step", token=interview.token)
     services.record_assessment(interview=interview, language=current_language())
-    return render(request, "intake/emergency.html", {"interview": interview, "result": result})
+    context = {"interview": interview, "result": result, **_contact_context(interview, Level.EMERGENCY)}
+    return render(request, "intake/emergency.html", context)
 
 
 @never_cache
@@ -190,8 +191,45 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
             "record": record,
             "booking_url": booking_url,
             "top": outcome.differential[:5],
+            "reasons": [hit for hit in outcome.triage.reasons if hit.level.is_at_least(Level.ROUTINE)],
+            **_contact_context(interview, outcome.triage.level),
         },
     )
+
+
+def _contact_context(interview: Interview, level: Level, form: FollowUpContactForm | None = None) -> dict[str, Any]:
+    """The booked appointment, and for an unbooked urgent or emergency result the form to leave a
+    phone number or e-mail so the clinic can follow up."""
+    from spinepath.clinic.booking.selectors import active_appointment
+    from spinepath.clinic.booking.tokens import manage_token
+
+    appointment = active_appointment(interview_id=interview.pk)
+    contact = FollowUpContact.objects.filter(interview=interview).first()
+    asks = appointment is None and level.is_at_least(Level.URGENT)
+    return {
+        "appointment": appointment,
+        "appointment_signed": manage_token(str(appointment.public_id)) if appointment else "",
+        "contact": contact,
+        "contact_form": (form or FollowUpContactForm()) if asks else None,
+    }
+
+
+@never_cache
+@require_http_methods(["POST"])
+def contact(request: HttpRequest, token: str) -> HttpResponse:
+    """Keep how the clinic may reach the person (with their consent), then go back to their page."""
+    interview = _interview(token)
+    record = interview.assessments.order_by("-created_at", "-pk").first()
+    if record is None:
+        return redirect("intake:step", token=interview.token)
+    form = FollowUpContactForm(request.POST)
+    if not form.is_valid():
+        context = {"interview": interview, **_contact_context(interview, record.level, form)}
+        return render(request, "intake/contact.html", context, status=400)
+    data = form.cleaned_data
+    services.leave_contact(interview=interview, name=data["name"], phone=data["phone"], email=data["email"])
+    page = "intake:emergency" if record.level == Level.EMERGENCY else "intake:result"
+    return redirect(reverse(page, kwargs={"token": interview.token}) + "#contact")
 
 
 @never_cache

@@ -12,6 +12,7 @@ from typing import Any
 
 import segno
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,9 +30,10 @@ from spinepath.clinic.choices import level_choices
 from spinepath.clinic.i18n import current_language
 from spinepath.clinic.intake import bodymap_svg
 from spinepath.clinic.intake.display import describe_answer
+from spinepath.clinic.intake.models import FollowUpContact
 from spinepath.engine import get_questionnaire
 
-from . import audit, casework
+from . import alerts, audit, casework
 from .access import StaffRequest, is_verified, staff_profile, staff_required
 from .charts import diary_chart
 from .fhir_export import bundle_for
@@ -129,6 +131,7 @@ def worklist_view(request: StaffRequest) -> HttpResponse:
             "statuses": Case.Status.choices,
             "clinician_types": clinician_types(clinic=profile.clinic),
             "query": request.GET,
+            "refresh_seconds": settings.WORKLIST_REFRESH_SECONDS,
         },
     )
 
@@ -198,6 +201,7 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
         str(case.interview.public_id),
         "clinical" if profile.sees_clinical_detail else "contact and booking",
     )
+    alerts.mark_opened(case)
     record = latest_assessment(case)
     appointments = Appointment.objects.filter(assessment__interview=case.interview).select_related(
         "clinician", "service"
@@ -211,6 +215,7 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
         "clinical": profile.sees_clinical_detail,
         "notes": case.notes.select_related("author"),
         "record": record,
+        "contact": FollowUpContact.objects.filter(interview=case.interview).first(),
     }
     if profile.sees_clinical_detail and record is not None:
         questionnaire = get_questionnaire()
