@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The one public address (links in e-mails, printed URLs): by default the address `make run` serves on.
+SPINEPATH_SITE_URL ?= http://$(HOST):$(PORT)
+export SPINEPATH_SITE_URL
 
 .PHONY: run test test-fast install browser lint typecheck contracts pytest bench demo clean
 
@@ -30,7 +33,7 @@ demo: install
 
 # The reminder worker runs beside the web server and stops with it.
 run: demo
-	@echo "spinepath is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop); e-mails go to var/outbox/"
+	@echo "spinepath is serving on $(SPINEPATH_SITE_URL)/  (Ctrl-C to stop); e-mails go to var/outbox/"
 	$(PY) manage.py db_worker --interval 5 & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 

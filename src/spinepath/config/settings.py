@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -60,8 +61,17 @@ DEBUG = env_bool("SPINEPATH_DEBUG", False)
 # The demo key is only for local runs; production settings refuse to start without a real one.
 SECRET_KEY = os.environ.get("SPINEPATH_SECRET_KEY", "insecure-demo-key-change-me-" + "x" * 40)
 ALLOWED_HOSTS = env_list("SPINEPATH_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# The one public address: e-mailed links, staff alerts and the URLs `load_demo` prints (no request there).
+# `make run PORT=...` sets it to match the port it serves on.
+SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.hostname:
+    raise ImproperlyConfigured(f"SPINEPATH_SITE_URL={SITE_URL!r}: expected e.g. https://spine.example.org")
+if _site.hostname not in ALLOWED_HOSTS and "SPINEPATH_ALLOWED_HOSTS" not in os.environ:
+    ALLOWED_HOSTS.append(_site.hostname)
 CSRF_TRUSTED_ORIGINS = env_list(
-    "SPINEPATH_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"
+    "SPINEPATH_CSRF_TRUSTED_ORIGINS",
+    ",".join(dict.fromkeys([f"{_site.scheme}://{_site.netloc}", "http://127.0.0.1:8000", "http://localhost:8000"])),
 )
 
 INSTALLED_APPS = [
@@ -73,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI's files from this site (the CSP allows only our own files)
     "spinepath.clinic.intake",
     "spinepath.clinic.booking",
     "spinepath.clinic.portal",
@@ -215,8 +226,6 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "outbox"
 DEFAULT_FROM_EMAIL = os.environ.get("SPINEPATH_FROM_EMAIL", "spinepath <no-reply@spinepath.example>")
-# Links in e-mails need the site's address (no request there).
-SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Who is alerted about emergencies and diary escalations when a clinic has no duty address of its own.
 DUTY_EMAIL = os.environ.get("SPINEPATH_DUTY_EMAIL", "")
 # The staff worklist reloads itself this often (a meta refresh: no script needed).
