@@ -11,17 +11,15 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import translation
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from spinepath.clinic import wording
+from spinepath.clinic.wording import service_words
 from spinepath.engine import DEFAULT_LANGUAGE, pick_language
 
 from .models import Appointment, Clinic
 from .tokens import manage_token
-
-DATE_FORMAT = "l j F Y, H:i"
-
 
 def language_of(appointment: Appointment) -> str:
     """The language the person used for their assessment (English when unknown)."""
@@ -55,8 +53,8 @@ def ics_for(appointment: Appointment) -> bytes:
 
 
 def when(moment: datetime, clinic: Clinic) -> str:
-    """'Tuesday 8 December 2026, 09:00 (Europe/London)', in the active language."""
-    return f"{date_format(moment.astimezone(clinic.zone), DATE_FORMAT)} ({clinic.time_zone})"
+    """'Tuesday 8 December 2026, 09:00 (London time)', in the active language."""
+    return wording.when(moment, clinic.time_zone)
 
 
 def manage_url(appointment: Appointment) -> str:
@@ -70,32 +68,47 @@ def _safety_net() -> str:
     )
 
 
-def _send(appointment: Appointment, subject: str, body: str) -> None:
+def _send(appointment: Appointment, subject: str, body: str, *, replaces: Appointment | None = None) -> None:
     message = EmailMessage(subject, body, to=[appointment.email])
     message.attach("appointment.ics", ics_for(appointment), "text/calendar")
+    if replaces is not None:  # the old time, cancelled, so a calendar drops it
+        message.attach("cancelled-appointment.ics", ics_for(replaces), "text/calendar")
     message.send()
 
 
-def send_confirmation(appointment: Appointment) -> None:
+def send_confirmation(appointment: Appointment, *, moved_from: Appointment | None = None) -> None:
+    """The booking confirmation; for a move, the one e-mail says "moved" and gives the old time too."""
     clinic = appointment.clinician.clinic
+    details = {
+        "service": service_words(appointment.service),
+        "clinician": appointment.clinician.name,
+        "when": when(appointment.start, clinic),
+        "clinic": clinic.name,
+    }
     with translation.override(language_of(appointment)):
+        if moved_from is None:
+            subject = _("Your appointment is booked")
+            news = _("Your appointment is booked: %(service)s with %(clinician)s, %(when)s, at %(clinic)s.") % details
+        else:
+            subject = _("Your appointment has moved")
+            news = " ".join(
+                [
+                    _("Your appointment has moved to %(when)s: %(service)s with %(clinician)s at %(clinic)s.")
+                    % details,
+                    _("Your old time, %(old)s, is cancelled.") % {"old": when(moved_from.start, clinic)},
+                ]
+            )
         body = "\n\n".join(
             [
                 _("Hello %(name)s,") % {"name": appointment.person_name},
-                _("Your appointment is booked: %(service)s with %(clinician)s, %(when)s, at %(clinic)s.")
-                % {
-                    "service": appointment.service.name,
-                    "clinician": appointment.clinician.name,
-                    "when": when(appointment.start, clinic),
-                    "clinic": clinic.name,
-                },
+                news,
                 _("To cancel or change it, use your private link (keep it to yourself): %(url)s")
                 % {"url": manage_url(appointment)},
                 _("Or phone the clinic on %(phone)s.") % {"phone": clinic.phone},
                 _safety_net(),
             ]
         )
-        _send(appointment, _("Your appointment is booked"), body + "\n")
+        _send(appointment, subject, body + "\n", replaces=moved_from)
 
 
 def send_cancellation(appointment: Appointment, *, moved: bool = False) -> None:

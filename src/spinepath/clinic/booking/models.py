@@ -171,10 +171,6 @@ class Appointment(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    # Set on the new appointment of a move, so its one e-mail says "moved" and names the old time.
-    moved_from = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="moved_to"
-    )
 
     class Meta:
         ordering = ["start"]

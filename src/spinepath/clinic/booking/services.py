@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spinepath.clinic.intake.models import AssessmentRecord
+from spinepath.clinic.intake.models import AssessmentRecord, Interview
 
 from .models import Appointment, CallbackFlag, Clinic, Clinician, Service
 from .policy import Slot, earliest_start, policy_for, uses_urgent_capacity
@@ -50,6 +50,18 @@ class RuleViolation(BookingError):
     status = 400
 
 
+class AlreadyBooked(BookingError):
+    """The case already has a booked appointment: one per case, so move that one instead. HTTP 409."""
+
+    status = 409
+
+    def __init__(self, appointment: Appointment) -> None:
+        super().__init__(
+            _("You already have an appointment. To change the time, move that appointment instead.")
+        )
+        self.appointment = appointment
+
+
 class IdempotencyConflict(BookingError):
     """The idempotency key was already used for a different booking. HTTP 409."""
 
@@ -74,8 +86,11 @@ def book_appointment(
     idempotency_key: str,
     now: datetime | None = None,
     service: Service | None = None,
+    moved_from: Appointment | None = None,
 ) -> Appointment:
     """Book one slot for the person behind `record`, or raise SlotTaken / RuleViolation.
+
+    `moved_from`: the appointment this one replaces (a move), so the one e-mail says "moved".
 
     Every rule is checked again here, inside the write transaction, against the stored assessment and
     the database as it is now. A retried request with the same idempotency key returns the appointment
@@ -108,7 +123,8 @@ def book_appointment(
             remind_at = appointment.start - REMINDER_BEFORE
             if appointment.email and remind_at > now:  # never a reminder at booking time
                 send_appointment_reminder.using(run_after=remind_at).enqueue(appointment.pk)
-            transaction.on_commit(lambda: _confirm(appointment.pk))
+            moved_from_id = moved_from.pk if moved_from is not None else None
+            transaction.on_commit(lambda: _confirm(appointment.pk, moved_from_id))
     except IntegrityError as error:
         again = _replay(idempotency_key, record, clinician_id, start)
         if again is not None:  # a concurrent retry of the same request won
@@ -145,6 +161,14 @@ def _book_checked(
     now: datetime,
     service: Service | None,
 ) -> Appointment:
+    # One active appointment per case (a move cancels the old one first, in the same transaction). The
+    # interview's row lock makes two concurrent bookings of one case queue here on PostgreSQL too.
+    Interview.objects.select_for_update().filter(pk=record.interview_id).first()
+    existing = Appointment.objects.filter(
+        assessment__interview_id=record.interview_id, status=Appointment.Status.BOOKED
+    ).first()
+    if existing is not None:
+        raise AlreadyBooked(existing)
     policy = policy_for(clinic=clinic, assessment=record.assessment, now=now)
     if policy.emergency:
         raise RuleViolation(
@@ -203,13 +227,13 @@ def _book_checked(
     )
 
 
-def _confirm(appointment_id: int) -> None:
+def _confirm(appointment_id: int, moved_from_id: int | None = None) -> None:
     """Send the confirmation now; if the mail server is down, the worker retries it later."""
     try:
-        send_confirmation_now(appointment_id)
+        send_confirmation_now(appointment_id, moved_from_id=moved_from_id)
     except Exception:  # the booking stands whatever the mail server does
         logger.warning("confirmation e-mail failed; queued for the worker", exc_info=True)
-        send_appointment_confirmation.enqueue(appointment_id)
+        send_appointment_confirmation.enqueue(appointment_id, moved_from_id)
 
 
 def cancel_appointment(
@@ -217,7 +241,8 @@ def cancel_appointment(
 ) -> Appointment:
     """Cancel (harmless if already cancelled); the freed time is then offered to the waiting list.
 
-    `moved` says the person is moving to a new time, so their e-mail says "moved", not "cancelled".
+    `moved` says the person is moving to a new time: no cancellation e-mail, because the new
+    appointment's one e-mail says "moved" (and removes the old time from their calendar).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -234,10 +259,11 @@ def cancel_appointment(
 def _after_cancel(appointment_id: int, now: datetime, *, moved: bool) -> None:
     from .waitlist import offer_freed_slot  # the waiting list books through this module
 
-    try:
-        send_cancellation_now(appointment_id, moved=moved)
-    except Exception:  # the cancellation stands whatever the mail server does
-        logger.warning("cancellation e-mail failed", exc_info=True)
+    if not moved:
+        try:
+            send_cancellation_now(appointment_id)
+        except Exception:  # the cancellation stands whatever the mail server does
+            logger.warning("cancellation e-mail failed", exc_info=True)
     offer_freed_slot(appointment_id=appointment_id, now=now)
 
 
@@ -278,6 +304,7 @@ def reschedule_appointment(
             person=person,
             idempotency_key=idempotency_key,
             now=now,
+            moved_from=current,
         )
 
 
@@ -314,6 +341,7 @@ def default_clinic() -> Clinic:
 
 
 __all__ = [
+    "AlreadyBooked",
     "BookingError",
     "IdempotencyConflict",
     "Person",

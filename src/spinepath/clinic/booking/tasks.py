@@ -20,12 +20,14 @@ def _appointment(appointment_id: int) -> Appointment:
     )
 
 
-def send_confirmation_now(appointment_id: int) -> bool:
-    """Send the booking confirmation (with its .ics) if the appointment still stands and has an e-mail."""
+def send_confirmation_now(appointment_id: int, *, moved_from_id: int | None = None) -> bool:
+    """Send the booking confirmation (with its .ics) if the appointment still stands and has an e-mail;
+    for a move (`moved_from_id`), the one e-mail says "moved" and cancels the old time in the calendar."""
     appointment = _appointment(appointment_id)
     if appointment.status != Appointment.Status.BOOKED or not appointment.email:
         return False
-    emails.send_confirmation(appointment)
+    moved_from = _appointment(moved_from_id) if moved_from_id is not None else None
+    emails.send_confirmation(appointment, moved_from=moved_from)
     return True
 
 
@@ -39,9 +41,9 @@ def send_cancellation_now(appointment_id: int, *, moved: bool = False) -> bool:
 
 
 @task()
-def send_appointment_confirmation(appointment_id: int) -> str:
+def send_appointment_confirmation(appointment_id: int, moved_from_id: int | None = None) -> str:
     """Retry a confirmation the web request could not send (the mail server was down)."""
-    return "sent" if send_confirmation_now(appointment_id) else "not needed"
+    return "sent" if send_confirmation_now(appointment_id, moved_from_id=moved_from_id) else "not needed"
 
 
 @task()

@@ -9,13 +9,12 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -28,39 +27,9 @@ from . import services, waitlist
 from .emails import ics_for
 from .forms import ClaimForm, ContactForm, WaitlistForm
 from .models import Appointment, Clinic, WaitlistEntry
-from .selectors import Slot, offer_for
+from .picker import parse_slot, pick
+from .selectors import active_appointment, offer_for
 from .tokens import manage_token, read_claim_token, read_manage_token
-
-
-def _slot_value(slot: Slot) -> str:
-    return f"{slot.clinician_id}|{slot.start.isoformat()}"
-
-
-def _parse_slot(value: str) -> tuple[int, datetime] | None:
-    try:
-        clinician, start = value.split("|", 1)
-        moment = datetime.fromisoformat(start)
-    except ValueError:
-        return None
-    if moment.tzinfo is None or not clinician.isdigit() or len(clinician) > 12:
-        return None
-    return int(clinician), moment
-
-
-def _days(slots: list[Slot], clinic: Clinic) -> dict[str, list[dict[str, Any]]]:
-    """Slots grouped by local day, labelled in the page's language and the clinic's zone."""
-    days: dict[str, list[dict[str, Any]]] = {}
-    for slot in slots:
-        local = slot.start.astimezone(clinic.zone)
-        days.setdefault(date_format(local, "l j F"), []).append(
-            {
-                "value": _slot_value(slot),
-                "time": local.strftime("%H:%M"),
-                "who": slot.clinician_name,
-                "urgent": slot.urgent_slot,
-            }
-        )
-    return days
 
 
 def _interview_and_record(token: str) -> tuple[Interview, AssessmentRecord | None]:
@@ -79,17 +48,28 @@ def _render_offer(
     status: int = 200,
     error: str = "",
     waitlist_form: WaitlistForm | None = None,
+    existing: Appointment | None = None,
 ) -> HttpResponse:
     clinic = services.default_clinic()
+    existing = existing or active_appointment(interview_id=interview.pk)
     offer = services.offer_for_record(clinic=clinic, record=record, language=current_language())
+    chosen = str(form["slot"].value() or "")
     context = {
         "interview": interview,
         "clinic": clinic,
         "offer": offer,
-        "days": _days(offer.slots, clinic),
+        "picker": pick(
+            slots=offer.slots,
+            clinic=clinic,
+            day=request.GET.get("day", ""),
+            clinician=request.GET.get("clinician", ""),
+            chosen_slot=chosen,
+        ),
         "form": form,
         "waitlist_form": waitlist_form or WaitlistForm(),
         "error": error,
+        "existing": existing,
+        "existing_signed": manage_token(str(existing.public_id)) if existing else "",
     }
     return render(request, "booking/offer.html", context, status=status)
 
@@ -106,7 +86,7 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
     form = ContactForm(request.POST)
     if not form.is_valid():
         return _render_offer(request, interview, record, form, status=400)
-    slot = _parse_slot(form.cleaned_data["slot"])
+    slot = parse_slot(form.cleaned_data["slot"])
     if slot is None:
         form.add_error("slot", _("Please choose a time from the list."))
         return _render_offer(request, interview, record, form, status=400)
@@ -120,10 +100,13 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
             person=services.Person(data["name"], data["date_of_birth"], data["email"], data["phone"]),
             idempotency_key=data["idempotency_key"],
         )
+    except services.AlreadyBooked as error:
+        return _render_offer(request, interview, record, form, status=409, existing=error.appointment)
     except services.BookingError as error:
         fresh = ContactForm(initial={**data, "slot": "", "idempotency_key": uuid.uuid4().hex})
         return _render_offer(request, interview, record, fresh, status=error.status, error=error.message)
-    return redirect("booking:manage", signed=manage_token(str(appointment.public_id)))
+    url = reverse("booking:manage", kwargs={"signed": manage_token(str(appointment.public_id))})
+    return redirect(f"{url}?booked=1")
 
 
 @never_cache
@@ -178,7 +161,7 @@ def _render_manage(
     request: HttpRequest, appointment: Appointment, signed: str, *, status: int = 200, error: str = ""
 ) -> HttpResponse:
     clinic = appointment.clinician.clinic
-    days: dict[str, list[dict[str, Any]]] = {}
+    picker = None
     if appointment.status == Appointment.Status.BOOKED and appointment.assessment is not None:
         offer = offer_for(
             clinic=clinic,
@@ -187,17 +170,23 @@ def _render_manage(
             language=current_language(),
             held_for=appointment.assessment_id,
         )
-        days = _days(offer.slots, clinic)
+        picker = pick(
+            slots=offer.slots,
+            clinic=clinic,
+            day=request.GET.get("day", ""),
+            clinician=request.GET.get("clinician", ""),
+        )
     rebook_token = appointment.assessment.interview.token if appointment.assessment else None
     context = {
         "appointment": appointment,
+        "appointment_signed": signed,
         "clinic": clinic,
-        "local_start": appointment.start.astimezone(clinic.zone),
         "signed": signed,
-        "days": days,
+        "picker": picker,
         "key": uuid.uuid4().hex,
         "error": error,
         "rebook_token": rebook_token,
+        "just_booked": request.GET.get("booked") == "1",
     }
     return render(request, "booking/manage.html", context, status=status)
 
@@ -220,10 +209,17 @@ def calendar(request: HttpRequest, signed: str) -> HttpResponse:
     return response
 
 
-@require_http_methods(["POST"])
+@never_cache
+@require_http_methods(["GET", "POST"])
 @_private_link
 def cancel(request: HttpRequest, signed: str) -> HttpResponse:
+    """GET asks "are you sure?"; only the POST from that page cancels."""
     appointment = _appointment(signed)
+    if request.method == "GET":
+        if appointment.status != Appointment.Status.BOOKED:
+            return redirect("booking:manage", signed=signed)
+        context = {"appointment": appointment, "clinic": appointment.clinician.clinic, "signed": signed}
+        return render(request, "booking/cancel.html", context)
     services.cancel_appointment(appointment=appointment)
     return redirect("booking:manage", signed=signed)
 
@@ -232,7 +228,7 @@ def cancel(request: HttpRequest, signed: str) -> HttpResponse:
 @_private_link
 def reschedule(request: HttpRequest, signed: str) -> HttpResponse:
     appointment = _appointment(signed)
-    slot = _parse_slot(request.POST.get("slot", ""))
+    slot = parse_slot(request.POST.get("slot", ""))
     key = request.POST.get("idempotency_key", "")
     if slot is None or not key or len(key) > 100:
         return _render_manage(
