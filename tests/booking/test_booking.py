@@ -180,7 +180,7 @@ def test_ten_parallel_clients_on_one_slot_make_exactly_one_booking(
 
 
 def test_one_active_appointment_per_case_and_a_move_is_the_way_to_change_it(
-    clinic: Clinic, record_for: Callable, person: Person
+    clinic: Clinic, record_for: Callable[[str], AssessmentRecord], person: Person
 ) -> None:
     from spinepath.clinic.intake.services import add_diary_entry
 
@@ -194,7 +194,9 @@ def test_one_active_appointment_per_case_and_a_move_is_the_way_to_change_it(
                          person=person, idempotency_key="second", now=NOW)  # fmt: skip
     assert refused.value.status == 409 and refused.value.appointment == first
     # A later assessment of the same case (a diary entry) is the same case: still one appointment.
-    later = add_diary_entry(interview=record.interview, pain=5, function=5, new_symptoms={}, language="en").record
+    later = add_diary_entry(
+        interview=record.interview, pain=5, function=5, new_symptoms={}, language="en"
+    ).record
     with pytest.raises(services.AlreadyBooked):
         book_appointment(clinic=clinic, record=later, clinician_id=other.clinician_id, start=other.start,
                          person=person, idempotency_key="third", now=NOW)  # fmt: skip
@@ -204,7 +206,9 @@ def test_one_active_appointment_per_case_and_a_move_is_the_way_to_change_it(
     assert Appointment.objects.filter(assessment__interview=record.interview, status="booked").count() == 1
 
 
-def test_the_api_offers_to_move_the_existing_appointment(clinic: Clinic, record_for: Callable) -> None:
+def test_the_api_offers_to_move_the_existing_appointment(
+    clinic: Clinic, record_for: Callable[[str], AssessmentRecord]
+) -> None:
     import json
 
     from django.test import Client

@@ -110,7 +110,9 @@ def test_a_move_says_moved_and_a_cancellation_says_cancelled(
     body = body_of(message)
     assert "has moved to" in body and "is booked" not in body
     assert "Your old time," in body and "/booking/manage/" in body
-    calendars = [part.get_payload(decode=True) for part in message.walk() if part.get_content_type() == "text/calendar"]
+    calendars = [
+        part.get_payload(decode=True) for part in message.walk() if part.get_content_type() == "text/calendar"
+    ]
     assert sorted(b"METHOD:CANCEL" in ics for ics in calendars) == [False, True]
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_appointment(appointment=moved, now=NOW)

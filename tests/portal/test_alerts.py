@@ -16,7 +16,7 @@ from spinepath.clinic.intake.services import add_diary_entry, record_assessment
 from spinepath.clinic.portal import alerts
 from spinepath.clinic.portal.models import Case
 from spinepath.clinic.portal.selectors import worklist
-from tests.booking.conftest import Inbox, body_of, inbox  # noqa: F401  (the real SMTP server fixture)
+from tests.booking.conftest import Inbox, body_of
 from tests.engine.helpers import baseline, sciatica
 
 from .conftest import assess
@@ -27,7 +27,7 @@ EMERGENCY = baseline(bladder_bowel=["numb_saddle"], bladder_bowel_timing="new_or
 URGENT = sciatica(leg_weakness=["foot_drop"], weakness_change="new_stable", duration="under_1_week")
 
 
-def alert_jobs() -> list[DBTaskResult]:
+def alert_jobs() -> list[Any]:
     return list(DBTaskResult.objects.filter(task_path__endswith="send_staff_alert"))
 
 
@@ -128,10 +128,15 @@ def test_an_unbooked_urgent_person_leaves_a_phone_number_with_consent(
     assert 'href="tel:07700 900123"' in desk
 
 
-def test_the_emergency_page_asks_for_contact_and_routine_results_do_not(clinics: tuple[Clinic, Clinic]) -> None:
+def test_the_emergency_page_asks_for_contact_and_routine_results_do_not(
+    clinics: tuple[Clinic, Clinic],
+) -> None:
     emergency = assess(EMERGENCY)
     page = Client().get(f"/i/{emergency.interview.token}/emergency/").content.decode()
     assert "Can the clinic contact you?" in page
     routine = assess(sciatica())
-    assert "Can the clinic contact you?" not in Client().get(f"/i/{routine.interview.token}/result/").content.decode()
+    assert (
+        "Can the clinic contact you?"
+        not in Client().get(f"/i/{routine.interview.token}/result/").content.decode()
+    )
     assert Interview.objects.count() == 2

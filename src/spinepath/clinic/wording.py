@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 # Cities of the zones a clinic is likely to use, so "Europe/London" reads "London time" / "hora de Londres".
 CITIES = {

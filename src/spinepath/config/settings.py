@@ -71,7 +71,9 @@ if _site.hostname not in ALLOWED_HOSTS and "SPINEPATH_ALLOWED_HOSTS" not in os.e
     ALLOWED_HOSTS.append(_site.hostname)
 CSRF_TRUSTED_ORIGINS = env_list(
     "SPINEPATH_CSRF_TRUSTED_ORIGINS",
-    ",".join(dict.fromkeys([f"{_site.scheme}://{_site.netloc}", "http://127.0.0.1:8000", "http://localhost:8000"])),
+    ",".join(
+        dict.fromkeys([f"{_site.scheme}://{_site.netloc}", "http://127.0.0.1:8000", "http://localhost:8000"])
+    ),
 )
 
 INSTALLED_APPS = [

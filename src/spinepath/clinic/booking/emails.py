@@ -21,6 +21,7 @@ from spinepath.engine import DEFAULT_LANGUAGE, pick_language
 from .models import Appointment, Clinic
 from .tokens import manage_token
 
+
 def language_of(appointment: Appointment) -> str:
     """The language the person used for their assessment (English when unknown)."""
     if appointment.assessment is None:
@@ -88,7 +89,10 @@ def send_confirmation(appointment: Appointment, *, moved_from: Appointment | Non
     with translation.override(language_of(appointment)):
         if moved_from is None:
             subject = _("Your appointment is booked")
-            news = _("Your appointment is booked: %(service)s with %(clinician)s, %(when)s, at %(clinic)s.") % details
+            news = (
+                _("Your appointment is booked: %(service)s with %(clinician)s, %(when)s, at %(clinic)s.")
+                % details
+            )
         else:
             subject = _("Your appointment has moved")
             news = " ".join(

@@ -145,8 +145,8 @@ class AvailabilityException(models.Model):
 
 class Appointment(models.Model):
     class Status(models.TextChoices):
-        BOOKED = "booked", "Booked"
-        CANCELLED = "cancelled", "Cancelled"
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="appointments")

@@ -58,7 +58,9 @@ def _times(slot: Slot, clinic: Clinic) -> dict[str, Any]:
     }
 
 
-def pick(*, slots: list[Slot], clinic: Clinic, day: str = "", clinician: str = "", chosen_slot: str = "") -> Picker:
+def pick(
+    *, slots: list[Slot], clinic: Clinic, day: str = "", clinician: str = "", chosen_slot: str = ""
+) -> Picker:
     """Group the offered slots by the clinic's local day. `day`, `clinician` come from the query string
     (anything unknown is ignored); a `chosen_slot` (a form sent back) opens its own day."""
     clinicians = sorted({(s.clinician_id, s.clinician_name) for s in slots}, key=lambda item: item[1])

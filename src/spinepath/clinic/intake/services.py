@@ -133,3 +133,10 @@ def leave_contact(*, interview: Interview, name: str, phone: str, email: str) ->
         defaults={"name": name, "phone": phone, "email": email, "consented_at": timezone.now()},
     )
     return contact
+
+
+def first_pain_score(interview: Interview) -> int | None:
+    """The pain score from the interview itself, before any diary entry replaced the current answer."""
+    first = interview.assessments.exclude(source="diary").order_by("created_at", "pk").first()
+    score = first.answers.get("pain_score") if first is not None else interview.answers.get("pain_score")
+    return score if isinstance(score, int) else None

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -197,7 +198,9 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _contact_context(interview: Interview, level: Level, form: FollowUpContactForm | None = None) -> dict[str, Any]:
+def _contact_context(
+    interview: Interview, level: Level, form: FollowUpContactForm | None = None
+) -> dict[str, Any]:
     """The booked appointment, and for an unbooked urgent or emergency result the form to leave a
     phone number or e-mail so the clinic can follow up."""
     from spinepath.clinic.booking.selectors import active_appointment
@@ -240,16 +243,36 @@ def summary(request: HttpRequest, token: str) -> HttpResponse:
     if not interview.assessments.exists():
         return redirect("intake:step", token=interview.token)
     record = services.record_assessment(interview=interview, language=language)
-    return render(
-        request,
-        "intake/summary.html",
-        {
-            "interview": interview,
-            "record": record,
-            "result": assess(interview.answers, language=language),
-            "rows": _answer_rows(interview, language, name_the_negatives=True),
-        },
+    result = assess(interview.answers, language=language)
+    diary = list(interview.diary.all())
+    context = {
+        "interview": interview,
+        "record": record,
+        "result": result,
+        "reasons": [hit for hit in result.triage.reasons if hit.level.is_at_least(Level.ROUTINE)],
+        "rows": _answer_rows(interview, language, name_the_negatives=True),
+        "person": _person(interview),
+        "diary": diary,
+        "first_pain": services.first_pain_score(interview),
+        "latest_pain": diary[-1].pain if diary else None,
+        **_contact_context(interview, result.triage.level),
+    }
+    return render(request, "intake/summary.html", context)
+
+
+def _person(interview: Interview) -> dict[str, Any] | None:
+    """Who this is, for the clinician's printout: from the booking, else from contact details left."""
+    from spinepath.clinic.booking.models import Appointment
+
+    appointment = (
+        Appointment.objects.filter(assessment__interview=interview).order_by("-created_at", "-pk").first()
     )
+    if appointment is not None:
+        return {"name": appointment.person_name, "date_of_birth": appointment.date_of_birth}
+    contact = FollowUpContact.objects.filter(interview=interview).first()
+    if contact is not None and contact.name:
+        return {"name": contact.name, "date_of_birth": None}
+    return None
 
 
 def _answer_rows(
@@ -324,12 +347,13 @@ def _chart(entries: list[Any]) -> dict[str, Any] | None:
     """Coordinates for a small server-rendered SVG line chart of pain and function (0-10)."""
     if not entries:
         return None
-    width, height, left, pad = 320, 170, 30, 20
+    width, height, left, pad = 320, 190, 30, 20
+    plot_bottom = height - 40  # room below the plot for the dates
     step = (width - left - pad) / max(len(entries) - 1, 1)
 
     # Coordinates go out as strings: a float in a template is localised ("12,5" in Spanish).
     def y(value: float) -> float:
-        return height - pad - value * (height - 2 * pad) / 10
+        return plot_bottom - value * (plot_bottom - pad) / 10
 
     def series(values: list[int]) -> dict[str, Any]:
         points = [(left + i * step, y(v)) for i, v in enumerate(values)]
@@ -346,6 +370,14 @@ def _chart(entries: list[Any]) -> dict[str, Any] | None:
         "right": width - pad,
         "ticks": [(value, f"{y(value):.1f}") for value in (0, 5, 10)],
         "label_x": left - 6,
+        # A dated time axis: at most about six labels, the first and the last always shown.
+        "dates": [
+            (f"{left + i * step:.1f}", date_format(entry.created_at, "j M"))
+            for i, entry in enumerate(entries)
+            if i % max(1, len(entries) // 6) == 0 or i == len(entries) - 1
+        ],
+        "axis_y": f"{plot_bottom:.1f}",
+        "date_y": f"{plot_bottom + 18:.1f}",
         "pain": series([e.pain for e in entries]),
         "function": series([e.function for e in entries]),
     }

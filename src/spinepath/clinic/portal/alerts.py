@@ -74,7 +74,8 @@ def send_alert(*, case_id: int, reason: str) -> bool:
         )
         body = "\n\n".join(
             [
-                _("A case at %(clinic)s needs attention now: %(what)s.") % {"clinic": case.clinic.name, "what": what},
+                _("A case at %(clinic)s needs attention now: %(what)s.")
+                % {"clinic": case.clinic.name, "what": what},
                 _("Open it here (staff sign-in needed): %(url)s") % {"url": url},
                 _("It stays at the top of the worklist, marked new, until someone opens it."),
             ]

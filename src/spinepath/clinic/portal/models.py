@@ -60,7 +60,9 @@ class Case(models.Model):
 
     @property
     def is_new_alert(self) -> bool:
-        return self.attention_at is not None and (self.opened_at is None or self.opened_at < self.attention_at)
+        return self.attention_at is not None and (
+            self.opened_at is None or self.opened_at < self.attention_at
+        )
 
 
 class CaseNote(models.Model):

@@ -40,8 +40,8 @@ class Row:
     @property
     def reach(self) -> list[tuple[str, str]]:
         """How the clinic can contact the person: ("phone", number) and/or ("email", address)."""
-        source = self.appointment if self.appointment and self.appointment.status == "booked" else None
-        source = source or self.contact or self.appointment
+        booked = self.appointment if self.appointment and self.appointment.status == "booked" else None
+        source: Appointment | FollowUpContact | None = booked or self.contact or self.appointment
         if source is None:
             return []
         return [(kind, value) for kind, value in (("phone", source.phone), ("email", source.email)) if value]
@@ -114,7 +114,9 @@ def worklist(*, clinic: Clinic, filters: dict[str, Any]) -> list[Row]:
             flags.append(gettext_noop("diary escalation"))
         if case.interview_id in callbacks:
             flags.append(gettext_noop("phone the person"))
-        rows.append(Row(case, record, appointments.get(case.interview_id), flags, contacts.get(case.interview_id)))
+        rows.append(
+            Row(case, record, appointments.get(case.interview_id), flags, contacts.get(case.interview_id))
+        )
     # New alerts first (until opened), then other flagged cases, then the most urgent, longest waiting.
     rows.sort(key=lambda r: (not r.is_new, not r.flags, -r.record.triage_rank, r.record.created_at))
     return rows

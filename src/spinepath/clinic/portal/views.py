@@ -31,6 +31,7 @@ from spinepath.clinic.i18n import current_language
 from spinepath.clinic.intake import bodymap_svg
 from spinepath.clinic.intake.display import describe_answer
 from spinepath.clinic.intake.models import FollowUpContact
+from spinepath.clinic.intake.services import first_pain_score
 from spinepath.engine import get_questionnaire
 
 from . import alerts, audit, casework
@@ -38,6 +39,7 @@ from .access import StaffRequest, is_verified, staff_profile, staff_required
 from .charts import diary_chart
 from .fhir_export import bundle_for
 from .models import AuditEvent, Case, Role
+from .reading import condition_name, rule_title, staff_assessment
 from .selectors import cases_for, clinician_types, latest_assessment, worklist
 
 AUDIT_PAGE = 500
@@ -140,6 +142,7 @@ def worklist_view(request: StaffRequest) -> HttpResponse:
 def worklist_csv(request: StaffRequest) -> HttpResponse:
     profile = request.staff
     rows = worklist(clinic=profile.clinic, filters=_filters(request))
+    language = current_language()
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="worklist.csv"'
     writer = csv.writer(response)
@@ -158,8 +161,11 @@ def worklist_csv(request: StaffRequest) -> HttpResponse:
         ]
         if profile.sees_clinical_detail:
             top = row.record.top_condition
-            reds = [hit.title for hit in row.record.assessment.triage.red_flags]
-            line += [top.name if top else "", "; ".join(reds)]
+            reds = [
+                rule_title(hit.rule, language, fallback=hit.title)
+                for hit in row.record.assessment.triage.red_flags
+            ]
+            line += [condition_name(top.id, language, fallback=top.name) if top else "", "; ".join(reds)]
         writer.writerow(line)
     audit.record(request, "export_csv", "clinic", str(profile.clinic.pk), f"{len(rows)} cases")
     return response
@@ -204,7 +210,7 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
     alerts.mark_opened(case)
     record = latest_assessment(case)
     appointments = Appointment.objects.filter(assessment__interview=case.interview).select_related(
-        "clinician", "service"
+        "clinician__clinic", "service"
     )
     language = current_language()
     context: dict[str, Any] = {
@@ -222,8 +228,10 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
         diary = list(case.interview.diary.all())
         marks = {r: "numb" for r in case.interview.answers.get("numb_regions") or []}
         marks.update({r: "pain" for r in case.interview.answers.get("pain_regions") or []})
+        result, in_staff_language = staff_assessment(record, language)
         context.update(
-            result=record.assessment,
+            result=result,
+            stored_words=not in_staff_language,
             answers=[
                 (q.label(language), describe_answer(q, case.interview.answers[q.link_id], language))
                 for q in questionnaire.questions
@@ -236,6 +244,8 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
             findings=sorted(k for k, v in record.assessment.findings.items() if v),
             diary=diary,
             diary_chart=diary_chart(diary),
+            first_pain=first_pain_score(case.interview),
+            latest_pain=diary[-1].pain if diary else None,
         )
     return render(request, "portal/case.html", context)
 
@@ -244,7 +254,12 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
 def case_fhir(request: StaffRequest, public_id: str) -> HttpResponse:
     case = _case(request, public_id)
     audit.record(request, "export_fhir", "case", str(case.interview.public_id))
-    return HttpResponse(json.dumps(bundle_for(case), indent=2), content_type="application/fhir+json")
+    response = HttpResponse(json.dumps(bundle_for(case), indent=2), content_type="application/fhir+json")
+    # A file to save or import, not raw JSON in the browser window.
+    response["Content-Disposition"] = (
+        f'attachment; filename="spinepath-case-{case.interview.public_id}.fhir.json"'
+    )
+    return response
 
 
 @staff_required(Role.CLINIC_ADMIN)

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from spinepath.clinic import wording
+from spinepath.clinic.i18n import current_language
 
 register = template.Library()
 
@@ -31,3 +32,21 @@ def zone_words(clinic: Any) -> str:
 @register.filter
 def service_words(service: Any) -> str:
     return wording.service_words(service)
+
+
+@register.filter
+def clinician_words(role: str) -> str:
+    """A clinician role in the reader's language ("Spine physician", "Médico de columna")."""
+    from spinepath.clinic.choices import clinician_name
+
+    return clinician_name(role, current_language()) if role else ""
+
+
+@register.filter
+def condition_words(condition: Any) -> str:
+    """A condition's name in the reader's language, whatever language the result was stored in."""
+    from spinepath.clinic.portal.reading import condition_name
+
+    if condition is None:
+        return ""
+    return condition_name(condition.id, current_language(), fallback=condition.name)
