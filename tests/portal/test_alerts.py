@@ -95,8 +95,12 @@ def test_new_alerts_stand_at_the_top_until_opened(
     rows = worklist(clinic=home, filters={"open": True})
     assert [row.is_new for row in rows[:2]] == [True, True]
     client = signed_in(staff["front_desk"])
-    page = client.get("/staff/").content.decode()
-    assert '<meta http-equiv="refresh"' in page
+    response = client.get("/staff/")
+    page = response.content.decode()
+    assert response["Refresh"] == "60"  # reloads itself without script
+    assert "Refresh" not in client.get("/staff/?refresh=off")  # the staff member can stop it
+    assert "Refresh" not in client.get("/staff/")
+    assert client.get("/staff/?refresh=on")["Refresh"] == "60"
     assert page.count(">new</strong>") == 2
     assert client.get(f"/staff/case/{newest.interview.public_id}/").status_code == 200
     rows = worklist(clinic=home, filters={"open": True})

@@ -122,7 +122,8 @@ def worklist_view(request: StaffRequest) -> HttpResponse:
     profile = request.staff
     rows = worklist(clinic=profile.clinic, filters=_filters(request))
     audit.record(request, "view_worklist", "clinic", str(profile.clinic.pk), f"{len(rows)} cases")
-    return render(
+    auto_refresh = _auto_refresh(request)
+    response = render(
         request,
         "portal/worklist.html",
         {
@@ -134,8 +135,23 @@ def worklist_view(request: StaffRequest) -> HttpResponse:
             "clinician_types": clinician_types(clinic=profile.clinic),
             "query": request.GET,
             "refresh_seconds": settings.WORKLIST_REFRESH_SECONDS,
+            "auto_refresh": auto_refresh,
+            "filters_query": request.GET.copy().urlencode() if "refresh" not in request.GET else "",
         },
     )
+    if auto_refresh:
+        # The Refresh header reloads the page without script. A header rather than <meta refresh>, and
+        # with a switch to stop it (WCAG 2.2.1: a time limit the user can turn off).
+        response["Refresh"] = str(settings.WORKLIST_REFRESH_SECONDS)
+    return response
+
+
+def _auto_refresh(request: StaffRequest) -> bool:
+    """Whether this staff member's worklist reloads itself: on unless they switched it off (?refresh=off)."""
+    choice = request.GET.get("refresh")
+    if choice in {"on", "off"}:
+        request.session["worklist_refresh"] = choice == "on"
+    return bool(request.session.get("worklist_refresh", True))
 
 
 @staff_required()
