@@ -139,6 +139,7 @@ def test_book_manage_from_the_result_move_and_cancel(page: Any, live_server: Any
     first = Appointment.objects.get()
 
     # The result page now shows the appointment and how to manage it; a second booking offers the move.
+    assert first.assessment is not None
     token = first.assessment.interview.token
     page.goto(f"{live_server.url}/i/{token}/result/")
     assert "Your appointment" in page.inner_text("main")
@@ -208,7 +209,8 @@ def test_make_run_on_another_port_mails_links_that_work(
 
         def serving() -> bool:
             try:
-                return urllib.request.urlopen(base + "/", timeout=2).status == 200
+                with urllib.request.urlopen(base + "/", timeout=2) as response:
+                    return bool(response.status == 200)
             except OSError:
                 return False
 

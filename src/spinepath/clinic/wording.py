@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
+
+from spinepath.engine import get_knowledge, knowledge_version
+from spinepath.engine.text import LocalText, localise
 
 # Cities of the zones a clinic is likely to use, so "Europe/London" reads "London time" / "hora de Londres".
 CITIES = {
@@ -54,3 +58,26 @@ def service_words(service: object) -> str:
     """A service by its kind, in the reader's language ("New-patient consultation", "Fisioterapia")."""
     kind_label = getattr(service, "get_kind_display", None)
     return str(kind_label()) if callable(kind_label) else str(service)
+
+
+@cache
+def _condition_names(version: str) -> dict[str, LocalText]:
+    return {condition.id: condition.name for condition in get_knowledge().conditions}
+
+
+def condition_name(condition_id: str, language: str, *, fallback: str = "") -> str:
+    """A condition's name in `language` from the knowledge base (the stored name if it is unknown)."""
+    name = _condition_names(knowledge_version()).get(condition_id)
+    if name is None:
+        return fallback
+    return localise(name, language)
+
+
+@cache
+def _rule_titles(version: str) -> dict[str, LocalText]:
+    return {rule.id: rule.title for rule in get_knowledge().rules}
+
+
+def rule_title(rule_id: str, language: str, *, fallback: str = "") -> str:
+    title = _rule_titles(knowledge_version()).get(rule_id)
+    return fallback if title is None else localise(title, language)

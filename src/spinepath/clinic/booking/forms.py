@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -10,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+from spinepath.clinic.validation import PHONE
 
 
 class ContactForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from spinepath.clinic.validation import PHONE
 from spinepath.engine import get_body_map
 from spinepath.engine.questionnaire import Question
 
@@ -202,8 +203,6 @@ class FollowUpContactForm(forms.Form):
         return value
 
     def clean_phone(self) -> str:
-        from spinepath.clinic.booking.forms import PHONE  # one rule for phone numbers
-
         value: str = self.cleaned_data["phone"].strip()
         if value and not PHONE.match(value):
             raise ValidationError(_("Please enter a phone number using digits, spaces and an optional +."))

@@ -201,18 +201,11 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 def _contact_context(
     interview: Interview, level: Level, form: FollowUpContactForm | None = None
 ) -> dict[str, Any]:
-    """The booked appointment, and for an unbooked urgent or emergency result the form to leave a
-    phone number or e-mail so the clinic can follow up."""
-    from spinepath.clinic.booking.selectors import active_appointment
-    from spinepath.clinic.booking.tokens import manage_token
-
-    appointment = active_appointment(interview_id=interview.pk)
-    contact = FollowUpContact.objects.filter(interview=interview).first()
-    asks = appointment is None and level.is_at_least(Level.URGENT)
+    """For an urgent or emergency result, the form to leave a phone number or e-mail so the clinic can
+    follow up (the page shows it only when the person has not booked), and what they left."""
+    asks = level.is_at_least(Level.URGENT)
     return {
-        "appointment": appointment,
-        "appointment_signed": manage_token(str(appointment.public_id)) if appointment else "",
-        "contact": contact,
+        "contact": FollowUpContact.objects.filter(interview=interview).first(),
         "contact_form": (form or FollowUpContactForm()) if asks else None,
     }
 
@@ -251,28 +244,12 @@ def summary(request: HttpRequest, token: str) -> HttpResponse:
         "result": result,
         "reasons": [hit for hit in result.triage.reasons if hit.level.is_at_least(Level.ROUTINE)],
         "rows": _answer_rows(interview, language, name_the_negatives=True),
-        "person": _person(interview),
         "diary": diary,
         "first_pain": services.first_pain_score(interview),
         "latest_pain": diary[-1].pain if diary else None,
         **_contact_context(interview, result.triage.level),
     }
     return render(request, "intake/summary.html", context)
-
-
-def _person(interview: Interview) -> dict[str, Any] | None:
-    """Who this is, for the clinician's printout: from the booking, else from contact details left."""
-    from spinepath.clinic.booking.models import Appointment
-
-    appointment = (
-        Appointment.objects.filter(assessment__interview=interview).order_by("-created_at", "-pk").first()
-    )
-    if appointment is not None:
-        return {"name": appointment.person_name, "date_of_birth": appointment.date_of_birth}
-    contact = FollowUpContact.objects.filter(interview=interview).first()
-    if contact is not None and contact.name:
-        return {"name": contact.name, "date_of_birth": None}
-    return None
 
 
 def _answer_rows(

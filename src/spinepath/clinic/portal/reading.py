@@ -8,11 +8,11 @@ must not change under the reader), with a note that its words are in the patient
 
 from __future__ import annotations
 
-from functools import cache
-
 from spinepath.clinic.intake.models import AssessmentRecord
-from spinepath.engine import Assessment, assess, get_knowledge, knowledge_version
-from spinepath.engine.text import LocalText, localise
+from spinepath.clinic.wording import condition_name, rule_title
+from spinepath.engine import Assessment, assess, knowledge_version
+
+__all__ = ["condition_name", "rule_title", "staff_assessment"]
 
 
 def staff_assessment(record: AssessmentRecord, language: str) -> tuple[Assessment, bool]:
@@ -21,26 +21,3 @@ def staff_assessment(record: AssessmentRecord, language: str) -> tuple[Assessmen
         return record.assessment, record.assessment.language == language
     rendered = assess(record.answers, language=language)
     return rendered, True
-
-
-@cache
-def _condition_names(version: str) -> dict[str, LocalText]:
-    return {condition.id: condition.name for condition in get_knowledge().conditions}
-
-
-def condition_name(condition_id: str, language: str, *, fallback: str = "") -> str:
-    """A condition's name in `language` from the knowledge base (the stored name if it is unknown)."""
-    name = _condition_names(knowledge_version()).get(condition_id)
-    if name is None:
-        return fallback
-    return localise(name, language)
-
-
-@cache
-def _rule_titles(version: str) -> dict[str, LocalText]:
-    return {rule.id: rule.title for rule in get_knowledge().rules}
-
-
-def rule_title(rule_id: str, language: str, *, fallback: str = "") -> str:
-    title = _rule_titles(knowledge_version()).get(rule_id)
-    return fallback if title is None else localise(title, language)

@@ -45,8 +45,6 @@ def clinician_words(role: str) -> str:
 @register.filter
 def condition_words(condition: Any) -> str:
     """A condition's name in the reader's language, whatever language the result was stored in."""
-    from spinepath.clinic.portal.reading import condition_name
-
     if condition is None:
         return ""
-    return condition_name(condition.id, current_language(), fallback=condition.name)
+    return wording.condition_name(condition.id, current_language(), fallback=condition.name)
