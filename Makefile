@@ -35,7 +35,8 @@ demo: install
 	$(PY) manage.py createcachetable
 	SPINEPATH_SITE_URL=$(SITE_URL) $(PY) manage.py load_demo
 
-# The reminder worker runs beside the web server and stops with it.
+# The background worker (every e-mail: confirmations, reminders, staff alerts) runs beside the web
+# server and stops with it.
 run: demo
 	@echo "spinepath is serving on $(SITE_URL)/  (Ctrl-C to stop); e-mails go to var/outbox/"
 	export SPINEPATH_SITE_URL=$(SITE_URL); \
