@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The one public address (links in e-mails, printed URLs): SPINEPATH_SITE_URL when set, otherwise the
+# address `make run` serves on. Passed to the demo and run commands only (not exported to the tests).
+SITE_URL := $(or $(SPINEPATH_SITE_URL),http://$(HOST):$(PORT))
 
 # The browser tests render the FHIR Questionnaire in NLM's LHC-Forms: npm package `lforms`, pinned in
 # package-lock.json (.npmrc: no install scripts). Node.js comes from Debian when it is missing.
@@ -30,11 +33,13 @@ demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
-	$(PY) manage.py load_demo
+	SPINEPATH_SITE_URL=$(SITE_URL) $(PY) manage.py load_demo
 
-# The reminder worker runs beside the web server and stops with it.
+# The background worker (every e-mail: confirmations, reminders, staff alerts) runs beside the web
+# server and stops with it.
 run: demo
-	@echo "spinepath is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop); e-mails go to var/outbox/"
+	@echo "spinepath is serving on $(SITE_URL)/  (Ctrl-C to stop); e-mails go to var/outbox/"
+	export SPINEPATH_SITE_URL=$(SITE_URL); \
 	$(PY) manage.py db_worker --interval 5 & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 

@@ -133,3 +133,29 @@ def test_staff_sign_in_is_limited_per_address_whatever_the_usernames(client: Cli
         "/staff/login/", {"username": "another", "password": "wrong"}, REMOTE_ADDR="203.0.113.50"
     )
     assert refused.status_code == 429
+
+
+def test_contact_details_left_for_a_call_back_are_limited_per_token(
+    clinic: Clinic,  # noqa: F811
+    record_for: Callable[[str], AssessmentRecord],  # noqa: F811
+    client: Client,
+) -> None:
+    """The contact form for an unbooked urgent result is a public write like the others (issue #14)."""
+    from spinepath.clinic.intake.models import FollowUpContact
+
+    record = record_for("urgent")
+    token = record.interview.token
+    for index in range(_limit("contact", "token")):
+        saved = client.post(f"/i/{token}/contact/", {"consent": "on", "phone": f"07700 90012{index % 10}"},
+                            REMOTE_ADDR=f"198.51.100.{index + 1}")  # fmt: skip
+        assert saved.status_code == 302
+    refused = client.post(f"/i/{token}/contact/", {"consent": "on", "phone": "07700 900999"},
+                          REMOTE_ADDR="192.0.2.202")  # fmt: skip
+    assert refused.status_code == 429 and "Retry-After" in refused
+    assert FollowUpContact.objects.get(interview=record.interview).phone != "07700 900999"
+    limit = _limit("contact", "address")
+    statuses = [
+        client.post(f"/i/nobody-{index}/contact/", {}, REMOTE_ADDR="203.0.113.60").status_code
+        for index in range(limit + 1)
+    ]
+    assert statuses[-1] == 429 and 429 not in statuses[:-1]

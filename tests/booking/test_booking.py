@@ -70,7 +70,7 @@ def test_a_taken_slot_is_refused_with_a_clear_message(
     }
     book_appointment(idempotency_key="a", **args)
     with pytest.raises(SlotTaken) as error:
-        book_appointment(idempotency_key="b", **args)
+        book_appointment(idempotency_key="b", **{**args, "record": record_for("routine")})
     assert error.value.status == 409 and "taken" in error.value.message
 
 
@@ -151,15 +151,15 @@ def test_partial_overlaps_are_impossible_on_postgresql(
 def test_ten_parallel_clients_on_one_slot_make_exactly_one_booking(
     clinic: Clinic, record_for: Callable[..., Any], person: Person
 ) -> None:
-    record = record_for("routine")
-    _, slot = _first(clinic, record)
+    records = [record_for("routine") for _ in range(10)]  # ten people (one appointment per case)
+    _, slot = _first(clinic, records[0])
     outcomes: list[str] = []
     barrier = threading.Barrier(10)
 
     def client(number: int) -> None:
         try:
             barrier.wait()
-            book_appointment(clinic=clinic, record=record, clinician_id=slot.clinician_id, start=slot.start,
+            book_appointment(clinic=clinic, record=records[number], clinician_id=slot.clinician_id, start=slot.start,
                              person=person, idempotency_key=f"parallel-{number}", now=NOW)  # fmt: skip
             outcomes.append("booked")
         except SlotTaken:
@@ -219,3 +219,54 @@ def test_concurrent_retries_with_one_idempotency_key_all_get_the_same_201(
         assert {status for status, _ in answers} == {201}, answers
         assert len({identifier for _, identifier in answers}) == 1
     assert Appointment.objects.filter(status="booked").count() == 4
+
+
+def test_one_active_appointment_per_case_and_a_move_is_the_way_to_change_it(
+    clinic: Clinic, record_for: Callable[[str], AssessmentRecord], person: Person
+) -> None:
+    from spinepath.clinic.intake.services import add_diary_entry
+
+    record = record_for("routine")
+    offer, slot = _first(clinic, record)
+    first = book_appointment(clinic=clinic, record=record, clinician_id=slot.clinician_id, start=slot.start,
+                             person=person, idempotency_key="first", now=NOW)  # fmt: skip
+    other = offer.slots[3]
+    with pytest.raises(services.AlreadyBooked) as refused:
+        book_appointment(clinic=clinic, record=record, clinician_id=other.clinician_id, start=other.start,
+                         person=person, idempotency_key="second", now=NOW)  # fmt: skip
+    assert refused.value.status == 409 and refused.value.appointment == first
+    # A later assessment of the same case (a diary entry) is the same case: still one appointment.
+    later = add_diary_entry(
+        interview=record.interview, pain=5, function=5, new_symptoms={}, language="en"
+    ).record
+    with pytest.raises(services.AlreadyBooked):
+        book_appointment(clinic=clinic, record=later, clinician_id=other.clinician_id, start=other.start,
+                         person=person, idempotency_key="third", now=NOW)  # fmt: skip
+    moved = services.reschedule_appointment(appointment=first, clinician_id=other.clinician_id,
+                                            start=other.start, idempotency_key="move", now=NOW)  # fmt: skip
+    assert moved.start == other.start
+    assert Appointment.objects.filter(assessment__interview=record.interview, status="booked").count() == 1
+
+
+def test_the_api_offers_to_move_the_existing_appointment(
+    clinic: Clinic, record_for: Callable[[str], AssessmentRecord]
+) -> None:
+    import json
+
+    from django.test import Client
+
+    client = Client()
+    token = record_for("routine").interview.token
+    slots = client.get(f"/api/v1/interviews/{token}/slots").json()["slots"]
+    body = {"token": token, "clinician_id": slots[0]["clinician_id"], "start": slots[0]["start"],
+            "name": "Ana", "date_of_birth": "1981-02-03", "email": "ana@example.org"}  # fmt: skip
+    first = client.post("/api/v1/bookings", json.dumps(body), content_type="application/json",
+                        headers={"Idempotency-Key": "one-1234"})  # fmt: skip
+    assert first.status_code == 201
+    second = client.post("/api/v1/bookings", json.dumps({**body, "start": slots[2]["start"],
+                         "clinician_id": slots[2]["clinician_id"]}), content_type="application/json",
+                         headers={"Idempotency-Key": "two-1234"})  # fmt: skip
+    assert second.status_code == 409
+    [problem] = second.json()["detail"]
+    assert problem["field"] == "manage_token"
+    assert f"/api/v1/bookings/{first.json()['manage_token']}/reschedule" in problem["message"]

@@ -1,4 +1,4 @@
-"""One set of rules for contact details (booking/contact.py), whichever door they come through: the web
+"""One set of rules for contact details (clinic/contact.py), whichever door they come through: the web
 booking form, the waiting-list form, the API and the booking service itself."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _slot(clinic: Clinic, record: Any) -> Any:
 
 def _web_form(client: Client, token: str, **changes: str) -> int:
     page = client.get(f"/booking/{token}/")
-    data = {"slot": next(iter(page.context["days"].values()))[0]["value"],
+    data = {"slot": page.context["picker"].days[0].slots[0]["value"],
             "idempotency_key": page.context["form"].initial["idempotency_key"], "name": "Alex Example",
             "date_of_birth": "1980-03-27", "email": "a@example.org", "phone": "", **changes}  # fmt: skip
     return client.post(f"/booking/{token}/", data).status_code

@@ -113,12 +113,15 @@ def test_a_move_says_moved_and_a_cancellation_says_cancelled(
                                                 start=later.start, idempotency_key="move", now=NOW)  # fmt: skip
     inbox.messages.clear()
     run_worker()
-    assert [m["Subject"] for m in inbox.messages] == [
-        "Your appointment has moved",
-        "Your appointment is booked",
+    [message] = inbox.messages  # one e-mail for a move
+    assert message["Subject"] == "Your appointment has moved"
+    body = body_of(message)
+    assert "has moved to" in body and "is booked" not in body
+    assert "Your old time," in body and "/booking/manage/" in body
+    calendars = [
+        part.get_payload(decode=True) for part in message.walk() if part.get_content_type() == "text/calendar"
     ]
-    assert "new time is in a separate e-mail" in body_of(inbox.messages[0])
-    assert "is cancelled" not in body_of(inbox.messages[0])
+    assert sorted(b"METHOD:CANCEL" in ics for ics in calendars) == [False, True]
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_appointment(appointment=moved, now=NOW)
     run_worker()
@@ -150,10 +153,15 @@ def test_booking_pages_end_to_end(clinic: Clinic, record_for: Callable[..., Any]
     record = record_for("routine")
     token = record.interview.token
     page = client.get(f"/booking/{token}/")
-    assert page.status_code == 200 and "Choose a time" in page.content.decode()
-    slot = page.context["days"]
-    value = next(iter(slot.values()))[0]["value"]
-    key = page.context["form"].initial["idempotency_key"]
+    assert page.status_code == 200 and "Choose a day" in page.content.decode()
+    picker = page.context["picker"]
+    assert picker.day is None and "Next available" in page.content.decode()
+    value = picker.next_available["value"]
+    day_page = client.get(f"/booking/{token}/", {"day": picker.next_available["day"], "slot": value})
+    assert f'value="{value}" checked' in day_page.content.decode()
+    assert 'type="tel"' in day_page.content.decode()
+    assert day_page.content.decode().count('name="slot"') == len(day_page.context["picker"].day.slots)
+    key = day_page.context["form"].initial["idempotency_key"]
     data = {
         "slot": value,
         "idempotency_key": key,
@@ -166,10 +174,16 @@ def test_booking_pages_end_to_end(clinic: Clinic, record_for: Callable[..., Any]
     again = client.post(f"/booking/{token}/", data)  # double click: same key
     assert again["Location"] == booked["Location"] and Appointment.objects.count() == 1
     other = client.post(f"/booking/{token}/", {**data, "idempotency_key": "another"})
-    assert other.status_code == 409 and "taken" in other.content.decode()
+    assert other.status_code == 409 and "already have an appointment" in other.content.decode()
+    assert "/booking/manage/" in other.content.decode()  # the offer to move it
+    manage_url = booked["Location"].split("?")[0]
     manage_page = client.get(booked["Location"])
     assert "You are booked" in manage_page.content.decode()
-    client.post(booked["Location"] + "cancel/")
+    assert client.get(manage_url + "appointment.ics")["Content-Type"].startswith("text/calendar")
+    asked = client.get(manage_url + "cancel/")
+    assert asked.status_code == 200 and "Yes, cancel it" in asked.content.decode()
+    assert Appointment.objects.get().status == "booked", "asking is not cancelling"
+    client.post(manage_url + "cancel/")
     assert Appointment.objects.get().status == "cancelled"
 
 
@@ -215,4 +229,4 @@ def test_urgent_without_free_capacity_asks_to_phone_and_flags_the_case(
 def test_booking_pages_in_spanish(clinic: Clinic, record_for: Callable[..., Any], client: Client) -> None:
     client.cookies["django_language"] = "es"
     page = client.get(f"/booking/{record_for('routine').interview.token}/").content.decode()
-    assert "Elija una hora" in page and "Sus datos" in page
+    assert "Elija un día" in page and "Próxima cita libre" in page

@@ -37,7 +37,7 @@ def _book_on_the_web(client: Client, record: Any, email: str = "alex@example.org
     token = record.interview.token
     page = client.get(f"/booking/{token}/")
     data = {
-        "slot": next(iter(page.context["days"].values()))[0]["value"],
+        "slot": page.context["picker"].days[0].slots[0]["value"],
         "idempotency_key": page.context["form"].initial["idempotency_key"],
         "name": "Alex Example",
         "date_of_birth": "1980-03-27",

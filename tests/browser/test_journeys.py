@@ -198,26 +198,3 @@ def test_pain_diary_page(page: Any, live_server: Any) -> None:
     page.click("button.primary")
     assert "need help sooner" in page.inner_text("main") and "What to do now" in page.inner_text("main")
     check_page(page, "diary-worse")
-
-
-def test_book_cancel_and_rebook_from_the_result(page: Any, live_server: Any) -> None:
-    from spinepath.clinic.booking.demo import load_demo_clinic
-
-    load_demo_clinic()
-    run_journey(page, live_server, sciatica(), "booking")
-    page.get_by_role("link", name="Book an appointment").click()
-    assert "Choose a time" in page.inner_text("main")
-    check_page(page, "booking-offer")
-    page.locator("input[name=slot]").first.check()
-    page.fill("input[name=name]", "Alex Example")
-    page.fill("input[name=date_of_birth]", "1980-03-27")
-    page.fill("input[name=email]", "alex@example.org")
-    page.click("button.primary")
-    assert "You are booked" in page.inner_text("main")
-    check_page(page, "booking-manage")
-    page.locator("input[name=slot]").nth(2).check()
-    page.click("text=Move my appointment")
-    assert "You are booked" in page.inner_text("main")
-    page.click("text=Cancel this appointment")
-    assert "cancelled" in page.inner_text("main")
-    check_page(page, "booking-cancelled")

@@ -20,6 +20,7 @@ from spinepath.clinic.booking.models import Appointment, Clinic, Clinician, Serv
 from spinepath.clinic.intake.models import AssessmentRecord, Interview
 from spinepath.clinic.intake.services import record_assessment
 from spinepath.clinic.portal.models import Case, Role, StaffProfile
+from tests.booking.conftest import inbox  # noqa: F401  (the real SMTP server, for the alert tests)
 from tests.engine.helpers import baseline, sciatica
 
 PASSWORD = "correct horse battery staple"

@@ -118,7 +118,8 @@ def test_the_worklist_takes_a_fixed_number_of_queries(
     home, _ = clinics
     for case in list(mix.values())[:4]:
         book(case.interview.assessments.order_by("-created_at")[0])
-    with django_assert_max_num_queries(4):
+    # cases, records, appointments, call-back flags, contact details left by unbooked people
+    with django_assert_max_num_queries(5):
         rows = worklist(clinic=home, filters={})
         assert sum(row.appointment is not None for row in rows) == 4 and rows[0].name
 

@@ -1,5 +1,6 @@
 """Anti-automation (OWASP ASVS 5.0 V2.4.1): how often one client address, and one interview token, may
-start interviews, answer, book, join the waiting list, write the diary and try to sign in.
+start interviews, answer, book, join the waiting list, write the diary, leave contact details and try to
+sign in.
 
 Counting is django-ratelimit's, over the configured cache (Redis when set, else the database). The limits
 are settings (RATE_LIMITS, documented in docs/deploy.md). Over a limit, the API answers 429 JSON
@@ -49,6 +50,7 @@ ROUTES: dict[str, Route] = {
     "api-v1:reschedule": Route("book", "token"),
     "booking:waitlist": Route("waitlist", "token"),
     "intake:diary": Route("diary", "token"),
+    "intake:contact": Route("contact", "token"),
     "portal:login": Route("sign_in"),
     "portal:two_factor": Route("sign_in"),
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -60,8 +61,19 @@ DEBUG = env_bool("SPINEPATH_DEBUG", False)
 # The demo key is only for local runs; production settings refuse to start without a real one.
 SECRET_KEY = os.environ.get("SPINEPATH_SECRET_KEY", "insecure-demo-key-change-me-" + "x" * 40)
 ALLOWED_HOSTS = env_list("SPINEPATH_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# The one public address: e-mailed links, staff alerts and the URLs `load_demo` prints (no request there).
+# `make run PORT=...` sets it to match the port it serves on.
+SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.hostname:
+    raise ImproperlyConfigured(f"SPINEPATH_SITE_URL={SITE_URL!r}: expected e.g. https://spine.example.org")
+if _site.hostname not in ALLOWED_HOSTS and "SPINEPATH_ALLOWED_HOSTS" not in os.environ:
+    ALLOWED_HOSTS.append(_site.hostname)
 CSRF_TRUSTED_ORIGINS = env_list(
-    "SPINEPATH_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"
+    "SPINEPATH_CSRF_TRUSTED_ORIGINS",
+    ",".join(
+        dict.fromkeys([f"{_site.scheme}://{_site.netloc}", "http://127.0.0.1:8000", "http://localhost:8000"])
+    ),
 )
 
 INSTALLED_APPS = [
@@ -73,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI's files from this site (the CSP allows only our own files)
     "spinepath.clinic.intake",
     "spinepath.clinic.booking",
     "spinepath.clinic.portal",
@@ -225,8 +238,10 @@ SPINEPATH_EMAIL_RETRY_FIRST_SECONDS = env_int("SPINEPATH_EMAIL_RETRY_FIRST_SECON
 SPINEPATH_EMAIL_RETRY_LONGEST_SECONDS = env_int("SPINEPATH_EMAIL_RETRY_LONGEST_SECONDS", 3600, minimum=1)
 SPINEPATH_EMAIL_GIVE_UP_HOURS = env_int("SPINEPATH_EMAIL_GIVE_UP_HOURS", 12)
 DEFAULT_FROM_EMAIL = os.environ.get("SPINEPATH_FROM_EMAIL", "spinepath <no-reply@spinepath.example>")
-# Links in e-mails need the site's address (no request there).
-SITE_URL = os.environ.get("SPINEPATH_SITE_URL", "http://127.0.0.1:8000")
+# Who is alerted about emergencies and diary escalations when a clinic has no duty address of its own.
+DUTY_EMAIL = os.environ.get("SPINEPATH_DUTY_EMAIL", "")
+# The staff worklist reloads itself this often (a meta refresh: no script needed).
+WORKLIST_REFRESH_SECONDS = env_int("SPINEPATH_WORKLIST_REFRESH_SECONDS", 60, minimum=10)
 
 # Staff sign-in: django-axes locks an account (and address) after repeated failures.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
@@ -307,6 +322,8 @@ _RATE_LIMIT_VARIABLES = {
     ("waitlist", "token"): ("SPINEPATH_RATE_WAITLIST_TOKEN", "5/h"),
     ("diary", "address"): ("SPINEPATH_RATE_DIARY_ADDRESS", "120/h"),
     ("diary", "token"): ("SPINEPATH_RATE_DIARY_TOKEN", "30/h"),
+    ("contact", "address"): ("SPINEPATH_RATE_CONTACT_ADDRESS", "30/h"),
+    ("contact", "token"): ("SPINEPATH_RATE_CONTACT_TOKEN", "10/h"),
     ("sign_in", "address"): ("SPINEPATH_RATE_SIGN_IN_ADDRESS", "30/h"),
 }
 RATE_LIMITS: dict[str, dict[str, str]] = {}

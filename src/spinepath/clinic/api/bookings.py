@@ -84,7 +84,9 @@ def appointment_out(appointment: Appointment) -> dict[str, Any]:
 def book(
     request: HttpRequest, body: schemas.BookingIn, idempotency_key: IdempotencyKey
 ) -> Status[dict[str, Any]]:
-    """Book one of the offered slots. 409 when it has just been taken: pick another."""
+    """Book one of the offered slots. 409 when it has just been taken (pick another), or when the case
+    already has a booked appointment: one per case, so move that one (the 409's `manage_token` detail
+    names the reschedule URL)."""
     interview = interview_for(body.token)
     record = intake.record_assessment(interview=interview, language=interview.language)
     appointment = booking.book_appointment(

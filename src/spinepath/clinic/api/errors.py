@@ -15,7 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
-from spinepath.clinic.booking.services import BookingError
+from spinepath.clinic.booking.services import AlreadyBooked, BookingError
+from spinepath.clinic.booking.tokens import manage_token
 from spinepath.engine import AnswerError
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,13 @@ def install(api: NinjaAPI) -> None:
         return respond(request, error.status_code, [problem(None, message)])
 
     def booking_refused(request: HttpRequest, error: BookingError) -> HttpResponse:
+        if isinstance(error, AlreadyBooked):  # offer the move: the existing booking's manage token
+            token = manage_token(str(error.appointment.public_id))
+            message = (
+                f"This case already has an appointment ({error.appointment.start.isoformat()}). "
+                f"To change it, move it: POST /api/v1/bookings/{token}/reschedule"
+            )
+            return respond(request, 409, [problem("manage_token", message)])
         return respond(request, error.status, [problem(None, error.message)])
 
     def not_found(request: HttpRequest, error: Http404) -> HttpResponse:

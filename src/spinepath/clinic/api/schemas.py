@@ -1,7 +1,7 @@
 """Request and response shapes of the API (pydantic, via django-ninja): the OpenAPI document's source.
 
 Assessments are described by the engine's own frozen dataclasses, so the document cannot drift from
-what `engine.assess` returns. Contact details are checked by booking/contact.py, the same rules as the
+what `engine.assess` returns. Contact details are checked by clinic/contact.py, the same rules as the
 web forms: control characters, line breaks, lone surrogates and bidirectional overrides are refused.
 """
 
@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, get_type_hints
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, create_model, field_validator, model_validator
 
-from spinepath.clinic.booking import contact
+from spinepath.clinic import contact
 from spinepath.engine import Assessment, Language, Level
 
 # Bookable times: far outside this range a date is a typo, and date arithmetic near year 1 or 9999 overflows.
@@ -166,7 +166,7 @@ class BookingIn(Schema):
     token: str = Field(..., max_length=64, description="the interview's private token")
     clinician_id: ClinicianId
     start: BookableTime = Field(..., description="slot start with its UTC offset, as returned by /slots")
-    # The same rules as the web forms and the booking service (booking/contact.py).
+    # The same rules as the web forms and the booking service (clinic/contact.py).
     name: str = Field(..., min_length=1, max_length=contact.NAME_MAX, description="no line breaks")
     date_of_birth: date
     email: str | None = Field(None, max_length=contact.EMAIL_MAX)

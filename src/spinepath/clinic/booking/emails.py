@@ -12,16 +12,15 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import translation
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from spinepath.clinic import wording
+from spinepath.clinic.wording import service_words
 from spinepath.engine import DEFAULT_LANGUAGE, pick_language
 
 from .models import Appointment, Clinic, WaitlistEntry
 from .tokens import claim_token, manage_token
-
-DATE_FORMAT = "l j F Y, H:i"
 
 
 def language_of(appointment: Appointment) -> str:
@@ -56,8 +55,8 @@ def ics_for(appointment: Appointment) -> bytes:
 
 
 def when(moment: datetime, clinic: Clinic) -> str:
-    """'Tuesday 8 December 2026, 09:00 (Europe/London)', in the active language."""
-    return f"{date_format(moment.astimezone(clinic.zone), DATE_FORMAT)} ({clinic.time_zone})"
+    """'Tuesday 8 December 2026, 09:00 (London time)', in the active language."""
+    return wording.when(moment, clinic.time_zone)
 
 
 def manage_url(appointment: Appointment) -> str:
@@ -71,55 +70,64 @@ def _safety_net() -> str:
     )
 
 
-def _send(appointment: Appointment, subject: str, body: str) -> None:
+def _send(appointment: Appointment, subject: str, body: str, *, replaces: Appointment | None = None) -> None:
     message = EmailMessage(subject, body, to=[appointment.email])
     message.attach("appointment.ics", ics_for(appointment), "text/calendar")
+    if replaces is not None:  # the old time, cancelled, so a calendar drops it
+        message.attach("cancelled-appointment.ics", ics_for(replaces), "text/calendar")
     message.send()
 
 
-def send_confirmation(appointment: Appointment) -> None:
+def send_confirmation(appointment: Appointment, *, moved_from: Appointment | None = None) -> None:
+    """The booking confirmation; for a move, the one e-mail says "moved" and gives the old time too."""
     clinic = appointment.clinician.clinic
+    details = {
+        "service": service_words(appointment.service),
+        "clinician": appointment.clinician.name,
+        "when": when(appointment.start, clinic),
+        "clinic": clinic.name,
+    }
     with translation.override(language_of(appointment)):
+        if moved_from is None:
+            subject = _("Your appointment is booked")
+            news = (
+                _("Your appointment is booked: %(service)s with %(clinician)s, %(when)s, at %(clinic)s.")
+                % details
+            )
+        else:
+            subject = _("Your appointment has moved")
+            news = " ".join(
+                [
+                    _("Your appointment has moved to %(when)s: %(service)s with %(clinician)s at %(clinic)s.")
+                    % details,
+                    _("Your old time, %(old)s, is cancelled.") % {"old": when(moved_from.start, clinic)},
+                ]
+            )
         body = "\n\n".join(
             [
                 _("Hello %(name)s,") % {"name": appointment.person_name},
-                _("Your appointment is booked: %(service)s with %(clinician)s, %(when)s, at %(clinic)s.")
-                % {
-                    "service": appointment.service.name,
-                    "clinician": appointment.clinician.name,
-                    "when": when(appointment.start, clinic),
-                    "clinic": clinic.name,
-                },
+                news,
                 _("To cancel or change it, use your private link (keep it to yourself): %(url)s")
                 % {"url": manage_url(appointment)},
                 _("Or phone the clinic on %(phone)s.") % {"phone": clinic.phone},
                 _safety_net(),
             ]
         )
-        _send(appointment, _("Your appointment is booked"), body + "\n")
+        _send(appointment, subject, body + "\n", replaces=moved_from)
 
 
-def send_cancellation(appointment: Appointment, *, moved: bool = False) -> None:
-    """Say the old time is off (its .ics removes it from the calendar); a move says a new time follows."""
+def send_cancellation(appointment: Appointment) -> None:
+    """Say the time is off (its .ics removes it from the calendar)."""
     clinic = appointment.clinician.clinic
     details = {"when": when(appointment.start, clinic), "clinician": appointment.clinician.name}
     with translation.override(language_of(appointment)):
-        if moved:
-            subject = _("Your appointment has moved")
-            lines = [
-                _("Your appointment on %(when)s with %(clinician)s has moved to a new time.") % details,
-                _("Your new time is in a separate e-mail. If you did not move it, phone %(phone)s.")
-                % {"phone": clinic.phone},
-            ]
-        else:
-            subject = _("Your appointment is cancelled")
-            lines = [
-                _("Your appointment on %(when)s with %(clinician)s is cancelled.") % details,
-                _("If you did not mean to cancel, or you still need to be seen, phone %(phone)s.")
-                % {"phone": clinic.phone},
-            ]
+        lines = [
+            _("Your appointment on %(when)s with %(clinician)s is cancelled.") % details,
+            _("If you did not mean to cancel, or you still need to be seen, phone %(phone)s.")
+            % {"phone": clinic.phone},
+        ]
         body = "\n\n".join([_("Hello %(name)s,") % {"name": appointment.person_name}, *lines])
-        _send(appointment, subject, body + "\n")
+        _send(appointment, _("Your appointment is cancelled"), body + "\n")
 
 
 def send_reminder(appointment: Appointment) -> None:

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import contact
+from spinepath.clinic import contact
 
 
 def _checked(clean: Callable[[str], str], value: str) -> str:
@@ -37,15 +37,27 @@ class ContactForm(ContactFields):
     slot = forms.CharField(widget=forms.HiddenInput)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
     name = forms.CharField(label=_("Full name"), max_length=contact.NAME_MAX, strip=False)
+    # A plain text field whose hint shows the order it reads (a browser date picker shows its own format,
+    # which then disagrees with any hint); day/month/year as written in the UK and Spain, or ISO.
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
-        help_text=_("For example 1980-03-27"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Day, month and year, for example 27/03/1980"),
+        input_formats=["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d"],
+        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric", "size": 12}),
+        error_messages={"invalid": _("Please write the date like 27/03/1980 (day, month, year).")},
     )
     email = forms.EmailField(
-        label=_("E-mail"), required=False, help_text=_("We send your confirmation here.")
+        label=_("E-mail"),
+        required=False,
+        help_text=_("We send your confirmation here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=contact.PHONE_MAX)
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=contact.PHONE_MAX,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
 
     def clean_date_of_birth(self) -> date:
         try:

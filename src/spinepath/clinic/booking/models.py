@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from spinepath.clinic.choices import bookable_level_choices, bookable_role_choices
 
@@ -39,6 +40,11 @@ class Clinic(models.Model):
     time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
     phone = models.CharField(max_length=40)
     email = models.EmailField()
+    duty_email = models.EmailField(
+        blank=True,
+        help_text="Who is alerted at once about emergencies and diary escalations "
+        "(empty: the SPINEPATH_DUTY_EMAIL setting, else the clinic's e-mail).",
+    )
     address = models.CharField(max_length=300, blank=True)
     min_notice_hours = models.PositiveIntegerField(default=2, help_text="No booking closer to now than this.")
     booking_window_days = models.PositiveIntegerField(
@@ -65,9 +71,9 @@ class Clinician(models.Model):
 
 class Service(models.Model):
     class Kind(models.TextChoices):
-        NEW = "new", "New-patient consultation"
-        FOLLOW_UP = "follow_up", "Follow-up"
-        PHYSIO = "physio", "Physiotherapy session"
+        NEW = "new", _("New-patient consultation")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        PHYSIO = "physio", _("Physiotherapy session")
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(max_length=200)
@@ -139,8 +145,8 @@ class AvailabilityException(models.Model):
 
 class Appointment(models.Model):
     class Status(models.TextChoices):
-        BOOKED = "booked", "Booked"
-        CANCELLED = "cancelled", "Cancelled"
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="appointments")

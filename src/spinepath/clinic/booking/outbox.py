@@ -14,7 +14,7 @@ dotted path, and only functions inside spinepath are ever run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -92,9 +92,12 @@ def deliver(send: str, args: list[int], attempt: int, deadline: str, give_up: st
     return outcome
 
 
-def jobs_about(*, appointment_ids: set[int], waitlist_ids: set[int]) -> list[Any]:
+def jobs_about(
+    *, appointment_ids: set[int], waitlist_ids: set[int], others: Mapping[Sender, set[int]] | None = None
+) -> list[Any]:
     """Every e-mail and booking job (queued or finished) that names one of these appointments or
-    waiting-list entries: erased with the person (their ids would otherwise outlive them)."""
+    waiting-list entries, or (`others`) one of the given ids for another sender, such as the staff
+    alerts about a case: erased with the person (their ids would otherwise outlive them)."""
     from django_tasks_db.models import DBTaskResult
 
     from . import tasks
@@ -104,11 +107,11 @@ def jobs_about(*, appointment_ids: set[int], waitlist_ids: set[int]) -> list[Any
         for sender in (
             tasks.send_confirmation_now,
             tasks.send_cancellation_now,
-            tasks.send_move_notice_now,
             tasks.send_reminder_now,
         )
     }
     by_waitlist_entry = {_path(tasks.send_waitlist_offer_now)}
+    by_other = {_path(sender): ids for sender, ids in (others or {}).items()}
 
     def names_them(task_path: str, args: list[Any]) -> bool:
         if task_path.endswith("outbox.deliver") and len(args) >= 2:
@@ -116,6 +119,7 @@ def jobs_about(*, appointment_ids: set[int], waitlist_ids: set[int]) -> list[Any
             return bool(
                 (args[0] in by_appointment and ids & appointment_ids)
                 or (args[0] in by_waitlist_entry and ids & waitlist_ids)
+                or ids & by_other.get(args[0], set())
             )
         first = args[0] if args else None
         if task_path.endswith("send_appointment_reminder"):

@@ -27,7 +27,7 @@ from .models import (
 )
 from .policy import Offer, Slot, earliest_start, policy_for, uses_urgent_capacity
 
-__all__ = ["MAX_OFFERED", "Offer", "Slot", "available_slots", "offer_for"]
+__all__ = ["MAX_OFFERED", "Offer", "Slot", "active_appointment", "available_slots", "offer_for"]
 
 MAX_OFFERED = 60  # enough choice for a page; the rest stay bookable through the API
 
@@ -208,4 +208,14 @@ def offer_for(
         policy,
         slots=slots[:MAX_OFFERED],
         phone_instead=uses_urgent_capacity(policy.level) and not slots,
+    )
+
+
+def active_appointment(*, interview_id: int) -> Appointment | None:
+    """The one booked appointment of a person's case (any of its assessments), if there is one."""
+    return (
+        Appointment.objects.filter(assessment__interview_id=interview_id, status=Appointment.Status.BOOKED)
+        .select_related("clinician__clinic", "service")
+        .order_by("start")
+        .first()
     )

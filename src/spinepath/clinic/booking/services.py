@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spinepath.clinic.intake.models import AssessmentRecord
+from spinepath.clinic import contact
+from spinepath.clinic.intake.models import AssessmentRecord, Interview
 
-from . import contact
 from .models import Appointment, CallbackFlag, Clinic, Clinician, Service
 from .policy import Slot, earliest_start, policy_for, uses_urgent_capacity
 from .selectors import Offer, available_slots, offer_for
@@ -46,6 +46,18 @@ class RuleViolation(BookingError):
     status = 400
 
 
+class AlreadyBooked(BookingError):
+    """The case already has a booked appointment: one per case, so move that one instead. HTTP 409."""
+
+    status = 409
+
+    def __init__(self, appointment: Appointment) -> None:
+        super().__init__(
+            _("You already have an appointment. To change the time, move that appointment instead.")
+        )
+        self.appointment = appointment
+
+
 class IdempotencyConflict(BookingError):
     """The idempotency key was already used for a different booking. HTTP 409."""
 
@@ -60,7 +72,7 @@ class Person:
     phone: str
 
     def checked(self) -> Person:
-        """The same person with each detail checked by the one set of rules (booking/contact.py); a
+        """The same person with each detail checked by the one set of rules (clinic/contact.py); a
         refused detail raises RuleViolation, whichever door it came through."""
         try:
             return Person(
@@ -83,8 +95,11 @@ def book_appointment(
     idempotency_key: str,
     now: datetime | None = None,
     service: Service | None = None,
+    moved_from: Appointment | None = None,
 ) -> Appointment:
     """Book one slot for the person behind `record`, or raise SlotTaken / RuleViolation.
+
+    `moved_from`: the appointment this one replaces (a move), so the one e-mail says "moved".
 
     Every rule is checked again here, inside the write transaction, against the stored assessment and
     the database as it is now. A retried request with the same idempotency key returns the appointment
@@ -115,20 +130,21 @@ def book_appointment(
                 service=service,
             )
             # The e-mails are queued in the same transaction (the outbox): they exist if and only if the
-            # booking does, and only the worker sends them, so no mail server can slow this request.
+            # booking does, and only the worker sends them, so no mail server can slow this request. A move
+            # sends this one e-mail, saying "moved" (the old time is not mailed separately).
             if appointment.email:
-                queue_confirmation(appointment)
+                queue_confirmation(appointment, moved_from=moved_from)
                 remind_at = appointment.start - REMINDER_BEFORE
                 if remind_at > now:  # never a reminder at booking time
                     queue_reminder(appointment, at=remind_at)
-    except (IntegrityError, SlotTaken) as error:
+    except (IntegrityError, SlotTaken, AlreadyBooked) as error:
         # A concurrent retry of the same request (same key) may have won: by the unique key, the slot's
-        # unique start or the no-overlap guard, or it committed just before this one looked at the slot.
-        # Then this retry answers with that booking, not "taken".
+        # unique start, the no-overlap guard or the case's one active appointment, or it committed just
+        # before this one looked. Then this retry answers with that booking, not "taken".
         again = _replay(idempotency_key, record, clinician_id, start)
         if again is not None:
             return again
-        if isinstance(error, SlotTaken):
+        if isinstance(error, BookingError):
             raise
         # The database's own guard: the unique start, or the no-overlap constraint (PostgreSQL) / trigger
         # (SQLite).
@@ -162,6 +178,14 @@ def _book_checked(
     now: datetime,
     service: Service | None,
 ) -> Appointment:
+    # One active appointment per case (a move cancels the old one first, in the same transaction). The
+    # interview's row lock makes two concurrent bookings of one case queue here on PostgreSQL too.
+    Interview.objects.select_for_update().filter(pk=record.interview_id).first()
+    existing = Appointment.objects.filter(
+        assessment__interview_id=record.interview_id, status=Appointment.Status.BOOKED
+    ).first()
+    if existing is not None:
+        raise AlreadyBooked(existing)
     policy = policy_for(clinic=clinic, assessment=record.assessment, now=now)
     if policy.emergency:
         raise RuleViolation(
@@ -225,7 +249,8 @@ def cancel_appointment(
 ) -> Appointment:
     """Cancel (harmless if already cancelled); the freed time is then offered to the waiting list.
 
-    `moved` says the person is moving to a new time, so their e-mail says "moved", not "cancelled".
+    `moved` says the person is moving to a new time: no cancellation e-mail, because the new
+    appointment's one e-mail says "moved" (and removes the old time from their calendar).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -235,8 +260,8 @@ def cancel_appointment(
         locked.status = Appointment.Status.CANCELLED
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at"])
-        if locked.email:
-            queue_cancellation(locked, moved=moved)
+        if locked.email and not moved:
+            queue_cancellation(locked)
         transaction.on_commit(lambda: _offer_to_waitlist(locked.pk, now))
     return locked
 
@@ -284,6 +309,7 @@ def reschedule_appointment(
             person=person,
             idempotency_key=idempotency_key,
             now=now,
+            moved_from=current,
         )
 
 
@@ -320,6 +346,7 @@ def default_clinic() -> Clinic:
 
 
 __all__ = [
+    "AlreadyBooked",
     "BookingError",
     "IdempotencyConflict",
     "Person",

@@ -30,30 +30,24 @@ def _appointment(appointment_id: int) -> Appointment | None:
     )
 
 
-def send_confirmation_now(appointment_id: int) -> str:
-    """Send the booking confirmation (with its .ics) if the appointment still stands and has an e-mail."""
+def send_confirmation_now(appointment_id: int, moved_from_id: int | None = None) -> str:
+    """Send the booking confirmation (with its .ics) if the appointment still stands and has an e-mail;
+    for a move (`moved_from_id`), the one e-mail says "moved" and cancels the old time in the calendar."""
     appointment = _appointment(appointment_id)
     if appointment is None or appointment.status != Appointment.Status.BOOKED or not appointment.email:
         return "not needed"
-    emails.send_confirmation(appointment)
+    moved_from = _appointment(moved_from_id) if moved_from_id is not None else None
+    emails.send_confirmation(appointment, moved_from=moved_from)
     return "sent"
 
 
 def send_cancellation_now(appointment_id: int) -> str:
-    """Tell the person the appointment is cancelled; the .ics removes it from their calendar."""
-    return _send_cancellation(appointment_id, moved=False)
-
-
-def send_move_notice_now(appointment_id: int) -> str:
-    """Tell the person the old time is off because they moved (the new time has its own confirmation)."""
-    return _send_cancellation(appointment_id, moved=True)
-
-
-def _send_cancellation(appointment_id: int, *, moved: bool) -> str:
+    """Tell the person the appointment is cancelled; the .ics removes it from their calendar. (A move
+    sends no cancellation: its one confirmation says "moved".)"""
     appointment = _appointment(appointment_id)
     if appointment is None or appointment.status != Appointment.Status.CANCELLED or not appointment.email:
         return "not needed"
-    emails.send_cancellation(appointment, moved=moved)
+    emails.send_cancellation(appointment)
     return "sent"
 
 
@@ -98,8 +92,9 @@ def send_waitlist_offer_now(entry_id: int) -> str:
     return "sent"
 
 
-def flag_undelivered(appointment_id: int) -> None:
-    """The outbox gave up on this appointment's e-mail: staff phone the person instead."""
+def flag_undelivered(appointment_id: int, moved_from_id: int | None = None) -> None:
+    """The outbox gave up on this appointment's e-mail: staff phone the person instead. (`moved_from_id`:
+    the confirmation job's second id, for a move; not needed here.)"""
     appointment = _appointment(appointment_id)
     if appointment is None or appointment.assessment is None:
         return
@@ -111,20 +106,21 @@ def flag_undelivered(appointment_id: int) -> None:
     )
 
 
-def queue_confirmation(appointment: Appointment) -> None:
-    """Call inside the booking's transaction. Give up (and flag) at the latest an hour before it starts."""
+def queue_confirmation(appointment: Appointment, *, moved_from: Appointment | None = None) -> None:
+    """Call inside the booking's transaction. Give up (and flag) at the latest an hour before it starts.
+    For a move, `moved_from` is the old appointment: the one e-mail says "moved"."""
     outbox.queue(
         send=send_confirmation_now,
-        args=[appointment.pk],
+        args=[appointment.pk] if moved_from is None else [appointment.pk, moved_from.pk],
         give_up=flag_undelivered,
         deadline=_deadline_before(appointment),
     )
 
 
-def queue_cancellation(appointment: Appointment, *, moved: bool) -> None:
+def queue_cancellation(appointment: Appointment) -> None:
     """Call inside the cancelling transaction."""
     outbox.queue(
-        send=send_move_notice_now if moved else send_cancellation_now,
+        send=send_cancellation_now,
         args=[appointment.pk],
         give_up=flag_undelivered,
     )

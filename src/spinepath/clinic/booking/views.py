@@ -9,13 +9,12 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -25,41 +24,12 @@ from spinepath.clinic.intake.models import AssessmentRecord, Interview
 from spinepath.clinic.intake.services import record_assessment
 
 from . import services, waitlist
+from .emails import ics_for
 from .forms import ClaimForm, ContactForm, WaitlistForm
 from .models import Appointment, Clinic, WaitlistEntry
-from .selectors import Slot, offer_for
+from .picker import parse_slot, pick
+from .selectors import active_appointment, offer_for
 from .tokens import link_expired, manage_token, read_claim_token, read_manage_token
-
-
-def _slot_value(slot: Slot) -> str:
-    return f"{slot.clinician_id}|{slot.start.isoformat()}"
-
-
-def _parse_slot(value: str) -> tuple[int, datetime] | None:
-    try:
-        clinician, start = value.split("|", 1)
-        moment = datetime.fromisoformat(start)
-    except ValueError:
-        return None
-    if moment.tzinfo is None or not clinician.isdigit() or len(clinician) > 12:
-        return None
-    return int(clinician), moment
-
-
-def _days(slots: list[Slot], clinic: Clinic) -> dict[str, list[dict[str, Any]]]:
-    """Slots grouped by local day, labelled in the page's language and the clinic's zone."""
-    days: dict[str, list[dict[str, Any]]] = {}
-    for slot in slots:
-        local = slot.start.astimezone(clinic.zone)
-        days.setdefault(date_format(local, "l j F"), []).append(
-            {
-                "value": _slot_value(slot),
-                "time": local.strftime("%H:%M"),
-                "who": slot.clinician_name,
-                "urgent": slot.urgent_slot,
-            }
-        )
-    return days
 
 
 def _interview_and_record(token: str) -> tuple[Interview, AssessmentRecord | None]:
@@ -78,17 +48,28 @@ def _render_offer(
     status: int = 200,
     error: str = "",
     waitlist_form: WaitlistForm | None = None,
+    existing: Appointment | None = None,
 ) -> HttpResponse:
     clinic = services.default_clinic()
+    existing = existing or active_appointment(interview_id=interview.pk)
     offer = services.offer_for_record(clinic=clinic, record=record, language=current_language())
+    chosen = str(form["slot"].value() or "")
     context = {
         "interview": interview,
         "clinic": clinic,
         "offer": offer,
-        "days": _days(offer.slots, clinic),
+        "picker": pick(
+            slots=offer.slots,
+            clinic=clinic,
+            day=request.GET.get("day", ""),
+            clinician=request.GET.get("clinician", ""),
+            chosen_slot=chosen,
+        ),
         "form": form,
         "waitlist_form": waitlist_form or WaitlistForm(),
         "error": error,
+        "existing": existing,
+        "existing_signed": manage_token(str(existing.public_id)) if existing else "",
     }
     return render(request, "booking/offer.html", context, status=status)
 
@@ -105,7 +86,7 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
     form = ContactForm(request.POST)
     if not form.is_valid():
         return _render_offer(request, interview, record, form, status=400)
-    slot = _parse_slot(form.cleaned_data["slot"])
+    slot = parse_slot(form.cleaned_data["slot"])
     if slot is None:
         form.add_error("slot", _("Please choose a time from the list."))
         return _render_offer(request, interview, record, form, status=400)
@@ -119,10 +100,13 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
             person=services.Person(data["name"], data["date_of_birth"], data["email"], data["phone"]),
             idempotency_key=data["idempotency_key"],
         )
+    except services.AlreadyBooked as error:
+        return _render_offer(request, interview, record, form, status=409, existing=error.appointment)
     except services.BookingError as error:
         fresh = ContactForm(initial={**data, "slot": "", "idempotency_key": uuid.uuid4().hex})
         return _render_offer(request, interview, record, fresh, status=error.status, error=error.message)
-    return redirect("booking:manage", signed=manage_token(str(appointment.public_id)))
+    url = reverse("booking:manage", kwargs={"signed": manage_token(str(appointment.public_id))})
+    return redirect(f"{url}?booked=1")
 
 
 @never_cache
@@ -181,7 +165,7 @@ def _render_manage(
     request: HttpRequest, appointment: Appointment, signed: str, *, status: int = 200, error: str = ""
 ) -> HttpResponse:
     clinic = appointment.clinician.clinic
-    days: dict[str, list[dict[str, Any]]] = {}
+    picker = None
     if appointment.status == Appointment.Status.BOOKED and appointment.assessment is not None:
         offer = offer_for(
             clinic=clinic,
@@ -190,15 +174,20 @@ def _render_manage(
             language=current_language(),
             held_for=appointment.assessment_id,
         )
-        days = _days(offer.slots, clinic)
+        picker = pick(
+            slots=offer.slots,
+            clinic=clinic,
+            day=request.GET.get("day", ""),
+            clinician=request.GET.get("clinician", ""),
+        )
     context = {
         "appointment": appointment,
         "clinic": clinic,
-        "local_start": appointment.start.astimezone(clinic.zone),
         "signed": signed,
-        "days": days,
+        "picker": picker,
         "key": uuid.uuid4().hex,
         "error": error,
+        "just_booked": request.GET.get("booked") == "1",
     }
     return render(request, "booking/manage.html", context, status=status)
 
@@ -214,12 +203,35 @@ def manage(request: HttpRequest, signed: str) -> HttpResponse:
     return _render_manage(request, appointment, signed)
 
 
-@require_http_methods(["POST"])
+@never_cache
+@require_http_methods(["GET"])
+@_private_link
+def calendar(request: HttpRequest, signed: str) -> HttpResponse:
+    """The appointment as an .ics file, to add to a calendar. Like the page, it stops working once the
+    appointment is cancelled or moved (the cancellation e-mail carries the .ics that removes it)."""
+    appointment = _appointment(signed)
+    if appointment.status == Appointment.Status.CANCELLED:
+        clinic = appointment.clinician.clinic
+        return render(request, "booking/bad_link.html", {"clinic": clinic, "cancelled": True}, status=410)
+    response = HttpResponse(ics_for(appointment), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 @_private_link
 def cancel(request: HttpRequest, signed: str) -> HttpResponse:
-    """Cancel and show the confirmation once; the link then stops working (sending it again only shows
-    this confirmation, so a double click is harmless)."""
-    appointment = services.cancel_appointment(appointment=_appointment(signed))
+    """GET asks "are you sure?"; only the POST from that page cancels, and shows the confirmation once:
+    the link then stops working (sending the POST again only shows this confirmation, so a double click
+    is harmless)."""
+    appointment = _appointment(signed)
+    if request.method == "GET":
+        if appointment.status != Appointment.Status.BOOKED:
+            return redirect("booking:manage", signed=signed)
+        context = {"appointment": appointment, "clinic": appointment.clinician.clinic, "signed": signed}
+        return render(request, "booking/cancel.html", context)
+    appointment = services.cancel_appointment(appointment=appointment)
     return _render_manage(request, appointment, signed)
 
 
@@ -227,7 +239,7 @@ def cancel(request: HttpRequest, signed: str) -> HttpResponse:
 @_private_link
 def reschedule(request: HttpRequest, signed: str) -> HttpResponse:
     appointment = _appointment(signed)
-    slot = _parse_slot(request.POST.get("slot", ""))
+    slot = parse_slot(request.POST.get("slot", ""))
     key = request.POST.get("idempotency_key", "")
     if slot is None or not key or len(key) > 100:
         return _render_manage(

@@ -12,9 +12,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from spinepath.clinic import contact
 from spinepath.clinic.intake.models import AssessmentRecord
 
-from . import contact
 from .models import Appointment, Clinic, Clinician, WaitlistEntry
 from .policy import min_notice, policy_for, service_for
 from .services import Person, RuleViolation, book_appointment, reschedule_appointment

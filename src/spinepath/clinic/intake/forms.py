@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -11,6 +11,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from spinepath.clinic import contact
 from spinepath.engine import get_body_map
 from spinepath.engine.questionnaire import Question
 
@@ -174,3 +175,49 @@ class DiaryForm(forms.Form):
         max_value=10,
         error_messages=number_messages(0, 10),
     )
+
+
+def _contact_checked(clean: Callable[[str], str], value: str) -> str:
+    try:
+        return clean(value)
+    except contact.ContactError as error:
+        raise ValidationError(str(error)) from None
+
+
+class FollowUpContactForm(forms.Form):
+    """How the clinic may reach someone told urgent or emergency who has not booked: only with consent,
+    and a phone number or an e-mail address is enough."""
+
+    consent = forms.BooleanField(
+        label=_("Yes, the clinic may contact me about my result."),
+        error_messages={"required": _("Please tick the box if the clinic may contact you.")},
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"), required=False, max_length=contact.NAME_MAX, strip=False
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        required=False,
+        max_length=contact.PHONE_MAX,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail (optional)"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    # The same rules as booking's forms, the API and the booking service (clinic/contact.py).
+    def clean_name(self) -> str:
+        value: str = self.cleaned_data.get("name") or ""
+        return _contact_checked(contact.clean_name, value) if value.strip() else ""
+
+    def clean_phone(self) -> str:
+        return _contact_checked(contact.clean_phone, self.cleaned_data.get("phone") or "")
+
+    def clean_email(self) -> str:
+        return _contact_checked(contact.clean_email, self.cleaned_data.get("email") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("phone") and not data.get("email"):
+            raise ValidationError(_("Please give a phone number or an e-mail address."))
+        return data

@@ -105,3 +105,18 @@ class PainDiaryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Diary entry {self.public_id}"
+
+
+class FollowUpContact(models.Model):
+    """How the clinic may reach a person told urgent or emergency who has not booked: given with consent,
+    each part optional (a phone number or an e-mail address is enough)."""
+
+    interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="contact")
+    name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    consented_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Contact for {self.interview_id}"

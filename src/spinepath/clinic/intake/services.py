@@ -25,7 +25,7 @@ from spinepath.engine import (
     validate_answers,
 )
 
-from .models import AssessmentRecord, Interview, PainDiaryEntry
+from .models import AssessmentRecord, FollowUpContact, Interview, PainDiaryEntry
 
 
 def start_interview(*, language: str) -> Interview:
@@ -150,3 +150,19 @@ def add_diary_entry(
             updated.escalated = True
             updated.save(update_fields=["escalated", "updated_at"])
     return DiaryOutcome(entry=entry, record=record, escalated=escalated)
+
+
+def leave_contact(*, interview: Interview, name: str, phone: str, email: str) -> FollowUpContact:
+    """Store (or replace) how the clinic may reach the person, with the moment they consented."""
+    contact, _created = FollowUpContact.objects.update_or_create(
+        interview=interview,
+        defaults={"name": name, "phone": phone, "email": email, "consented_at": timezone.now()},
+    )
+    return contact
+
+
+def first_pain_score(interview: Interview) -> int | None:
+    """The pain score from the interview itself, before any diary entry replaced the current answer."""
+    first = interview.assessments.exclude(source="diary").order_by("created_at", "pk").first()
+    score = first.answers.get("pain_score") if first is not None else interview.answers.get("pain_score")
+    return score if isinstance(score, int) else None

@@ -13,4 +13,5 @@ urlpatterns = [
     path("i/<str:token>/result/", views.result, name="result"),
     path("i/<str:token>/diary/", views.diary, name="diary"),
     path("i/<str:token>/summary/", views.summary, name="summary"),
+    path("i/<str:token>/contact/", views.contact, name="contact"),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -20,8 +21,8 @@ from spinepath.engine import Level, assess, get_questionnaire, pending_follow_up
 
 from . import services
 from .display import describe_answer
-from .forms import DiaryForm, StepForm
-from .models import Interview
+from .forms import DiaryForm, FollowUpContactForm, StepForm
+from .models import FollowUpContact, Interview
 
 
 def _interview(token: str) -> Interview:
@@ -50,7 +51,8 @@ def emergency(request: HttpRequest, token: str) -> HttpResponse:
     if result.triage.level is not Level.EMERGENCY:  # e.g. an answer was corrected since
         return redirect("intake:step", token=interview.token)
     services.record_assessment(interview=interview, language=current_language())
-    return render(request, "intake/emergency.html", {"interview": interview, "result": result})
+    context = {"interview": interview, "result": result, **_contact_context(interview, Level.EMERGENCY)}
+    return render(request, "intake/emergency.html", context)
 
 
 @never_cache
@@ -76,8 +78,40 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
             "record": record,
             "booking_url": booking_url,
             "top": outcome.differential[:5],
+            "reasons": [hit for hit in outcome.triage.reasons if hit.level.is_at_least(Level.ROUTINE)],
+            **_contact_context(interview, outcome.triage.level),
         },
     )
+
+
+def _contact_context(
+    interview: Interview, level: Level, form: FollowUpContactForm | None = None
+) -> dict[str, Any]:
+    """For an urgent or emergency result, the form to leave a phone number or e-mail so the clinic can
+    follow up (the page shows it only when the person has not booked), and what they left."""
+    asks = level.is_at_least(Level.URGENT)
+    return {
+        "contact": FollowUpContact.objects.filter(interview=interview).first(),
+        "contact_form": (form or FollowUpContactForm()) if asks else None,
+    }
+
+
+@never_cache
+@require_http_methods(["POST"])
+def contact(request: HttpRequest, token: str) -> HttpResponse:
+    """Keep how the clinic may reach the person (with their consent), then go back to their page."""
+    interview = _interview(token)
+    record = interview.assessments.order_by("-created_at", "-pk").first()
+    if record is None:
+        return redirect("intake:step", token=interview.token)
+    form = FollowUpContactForm(request.POST)
+    if not form.is_valid():
+        context = {"interview": interview, **_contact_context(interview, record.level, form)}
+        return render(request, "intake/contact.html", context, status=400)
+    data = form.cleaned_data
+    services.leave_contact(interview=interview, name=data["name"], phone=data["phone"], email=data["email"])
+    page = "intake:emergency" if record.level == Level.EMERGENCY else "intake:result"
+    return redirect(reverse(page, kwargs={"token": interview.token}) + "#contact")
 
 
 @never_cache
@@ -88,16 +122,20 @@ def summary(request: HttpRequest, token: str) -> HttpResponse:
     if not interview.assessments.exists():
         return redirect("intake:step", token=interview.token)
     record = services.record_assessment(interview=interview, language=language)
-    return render(
-        request,
-        "intake/summary.html",
-        {
-            "interview": interview,
-            "record": record,
-            "result": assess(interview.answers, language=language),
-            "rows": _answer_rows(interview, language, name_the_negatives=True),
-        },
-    )
+    result = assess(interview.answers, language=language)
+    diary = list(interview.diary.all())
+    context = {
+        "interview": interview,
+        "record": record,
+        "result": result,
+        "reasons": [hit for hit in result.triage.reasons if hit.level.is_at_least(Level.ROUTINE)],
+        "rows": _answer_rows(interview, language, name_the_negatives=True),
+        "diary": diary,
+        "first_pain": services.first_pain_score(interview),
+        "latest_pain": diary[-1].pain if diary else None,
+        **_contact_context(interview, result.triage.level),
+    }
+    return render(request, "intake/summary.html", context)
 
 
 def _answer_rows(
@@ -206,12 +244,13 @@ def _chart(entries: list[Any]) -> dict[str, Any] | None:
     """Coordinates for a small server-rendered SVG line chart of pain and function (0-10)."""
     if not entries:
         return None
-    width, height, left, pad = 320, 170, 30, 20
+    width, height, left, pad = 320, 190, 30, 20
+    plot_bottom = height - 40  # room below the plot for the dates
     step = (width - left - pad) / max(len(entries) - 1, 1)
 
     # Coordinates go out as strings: a float in a template is localised ("12,5" in Spanish).
     def y(value: float) -> float:
-        return height - pad - value * (height - 2 * pad) / 10
+        return plot_bottom - value * (plot_bottom - pad) / 10
 
     def series(values: list[int]) -> dict[str, Any]:
         points = [(left + i * step, y(v)) for i, v in enumerate(values)]
@@ -228,6 +267,14 @@ def _chart(entries: list[Any]) -> dict[str, Any] | None:
         "right": width - pad,
         "ticks": [(value, f"{y(value):.1f}") for value in (0, 5, 10)],
         "label_x": left - 6,
+        # A dated time axis: at most about six labels, the first and the last always shown.
+        "dates": [
+            (f"{left + i * step:.1f}", date_format(entry.created_at, "j M"))
+            for i, entry in enumerate(entries)
+            if i % max(1, len(entries) // 6) == 0 or i == len(entries) - 1
+        ],
+        "axis_y": f"{plot_bottom:.1f}",
+        "date_y": f"{plot_bottom + 18:.1f}",
         "pain": series([e.pain for e in entries]),
         "function": series([e.function for e in entries]),
     }

@@ -53,6 +53,16 @@ class Case(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # An emergency or a diary escalation asks for attention; the case is "new" until a staff member
+    # opens it after that moment.
+    attention_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_new_alert(self) -> bool:
+        return self.attention_at is not None and (
+            self.opened_at is None or self.opened_at < self.attention_at
+        )
 
 
 class CaseNote(models.Model):

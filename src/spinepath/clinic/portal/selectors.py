@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_noop
 
 from spinepath.clinic.booking.models import Appointment, CallbackFlag, Clinic
-from spinepath.clinic.intake.models import AssessmentRecord
+from spinepath.clinic.intake.models import AssessmentRecord, FollowUpContact
 from spinepath.engine import Level
 
 from .models import Case
@@ -21,10 +22,29 @@ class Row:
     record: AssessmentRecord
     appointment: Appointment | None
     flags: list[str]
+    contact: FollowUpContact | None = None
 
     @property
     def name(self) -> str:
-        return self.appointment.person_name if self.appointment else "(not booked)"
+        if self.appointment:
+            return self.appointment.person_name
+        if self.contact and self.contact.name:
+            return self.contact.name
+        return "(not booked)"
+
+    @property
+    def is_new(self) -> bool:
+        """An emergency or diary escalation nobody has opened since it arrived."""
+        return self.case.is_new_alert
+
+    @property
+    def reach(self) -> list[tuple[str, str]]:
+        """How the clinic can contact the person: ("phone", number) and/or ("email", address)."""
+        booked = self.appointment if self.appointment and self.appointment.status == "booked" else None
+        source: Appointment | FollowUpContact | None = booked or self.contact or self.appointment
+        if source is None:
+            return []
+        return [(kind, value) for kind, value in (("phone", source.phone), ("email", source.email)) if value]
 
     @property
     def clinician(self) -> str:
@@ -83,18 +103,22 @@ def worklist(*, clinic: Clinic, filters: dict[str, Any]) -> list[Row]:
             "assessment__interview_id", flat=True
         )
     )
+    contacts = {c.interview_id: c for c in FollowUpContact.objects.filter(interview_id__in=interview_ids)}
     rows = []
     for record in found:
         case = by_id[record.pk]
         flags = []
         if record.level == Level.EMERGENCY:
-            flags.append("emergency")
+            flags.append(gettext_noop("emergency"))
         if case.interview.escalated:
-            flags.append("diary escalation")
+            flags.append(gettext_noop("diary escalation"))
         if case.interview_id in callbacks:
-            flags.append("phone the person")
-        rows.append(Row(case, record, appointments.get(case.interview_id), flags))
-    rows.sort(key=lambda r: (not r.flags, -r.record.triage_rank, r.record.created_at))
+            flags.append(gettext_noop("phone the person"))
+        rows.append(
+            Row(case, record, appointments.get(case.interview_id), flags, contacts.get(case.interview_id))
+        )
+    # New alerts first (until opened), then other flagged cases, then the most urgent, longest waiting.
+    rows.sort(key=lambda r: (not r.is_new, not r.flags, -r.record.triage_rank, r.record.created_at))
     return rows
 
 

@@ -21,7 +21,7 @@ from spinepath.clinic.booking import outbox
 from spinepath.clinic.booking.models import Appointment, WaitlistEntry
 from spinepath.clinic.intake.models import Interview
 
-from . import audit
+from . import alerts, audit
 from .models import Case
 
 
@@ -42,6 +42,11 @@ def find_interview(identifier: str) -> Interview:
     return interview
 
 
+def _alerts_about(case_ids: set[int]) -> dict[outbox.Sender, set[int]]:
+    """The duty alerts' outbox senders, each with these cases' ids (their jobs go with the cases)."""
+    return {sender: case_ids for sender in alerts.SENDERS.values()}
+
+
 @dataclass(frozen=True)
 class Erased:
     case_id: str
@@ -60,6 +65,7 @@ def delete_person_data(*, interview: Interview, reason: str) -> Erased:
         for job in outbox.jobs_about(
             appointment_ids=set(mine.values_list("pk", flat=True)),
             waitlist_ids=set(waiting.values_list("pk", flat=True)),
+            others=_alerts_about({case.pk} if case else set()),
         ):
             job.delete()  # queued e-mails to them are not sent; finished ones leave no trace
         appointments, _ = mine.delete()
@@ -105,6 +111,7 @@ def purge_expired(*, days: int, now: datetime | None = None) -> Purged:
         for job in outbox.jobs_about(
             appointment_ids=set(old_appointments.values_list("pk", flat=True)),
             waitlist_ids=set(old_waiting.values_list("pk", flat=True)),
+            others=_alerts_about(set(Case.objects.filter(interview__in=old).values_list("pk", flat=True))),
         ):
             job.delete()
         appointments, _ = old_appointments.delete()

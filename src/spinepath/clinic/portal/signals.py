@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from spinepath.clinic.booking.models import Clinic
 from spinepath.clinic.intake.models import AssessmentRecord
 
+from . import alerts
 from .models import Case
 
 
@@ -26,6 +27,15 @@ def open_case(
     if not made and case.status == Case.Status.CLOSED and instance.source == "diary":
         case.status = Case.Status.NEW  # a worse diary entry reopens a closed case
         case.save(update_fields=["status", "updated_at"])
+    previous = (
+        AssessmentRecord.objects.filter(interview_id=instance.interview_id)
+        .exclude(pk=instance.pk)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    reason = alerts.reason_for(instance, previous)
+    if reason is not None:
+        alerts.raise_attention(case=case, reason=reason)
 
 
 @receiver(post_save, sender="booking.Appointment")

@@ -31,13 +31,16 @@ from spinepath.clinic.choices import level_choices
 from spinepath.clinic.i18n import current_language
 from spinepath.clinic.intake import bodymap_svg
 from spinepath.clinic.intake.display import describe_answer
+from spinepath.clinic.intake.models import FollowUpContact
+from spinepath.clinic.intake.services import first_pain_score
 from spinepath.engine import get_questionnaire
 
-from . import audit, casework
+from . import alerts, audit, casework
 from .access import StaffRequest, is_verified, staff_profile, staff_required
 from .charts import diary_chart
 from .fhir_export import bundle_for
 from .models import AuditEvent, Case, Role
+from .reading import condition_name, rule_title, staff_assessment
 from .selectors import cases_for, clinician_types, latest_assessment, worklist
 
 AUDIT_PAGE = 500
@@ -125,9 +128,14 @@ def worklist_view(request: StaffRequest) -> HttpResponse:
     # Pages, so a flood of cases cannot make the list unusable (the order is decided over all of them).
     page = Paginator(rows, settings.SPINEPATH_WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(request, "view_worklist", "clinic", str(profile.clinic.pk), f"{len(rows)} cases")
+    auto_refresh = _auto_refresh(request)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    query.pop("refresh", None)
+    here = query.copy()  # this page of these filters, for the switch that stops or starts the refresh
+    if page.number > 1:
+        here["page"] = str(page.number)
+    response = render(
         request,
         "portal/worklist.html",
         {
@@ -141,8 +149,24 @@ def worklist_view(request: StaffRequest) -> HttpResponse:
             "statuses": Case.Status.choices,
             "clinician_types": clinician_types(clinic=profile.clinic),
             "query": request.GET,
+            "refresh_seconds": settings.WORKLIST_REFRESH_SECONDS,
+            "auto_refresh": auto_refresh,
+            "here_query": here.urlencode(),
         },
     )
+    if auto_refresh:
+        # The Refresh header reloads the page without script. A header rather than <meta refresh>, and
+        # with a switch to stop it (WCAG 2.2.1: a time limit the user can turn off).
+        response["Refresh"] = str(settings.WORKLIST_REFRESH_SECONDS)
+    return response
+
+
+def _auto_refresh(request: StaffRequest) -> bool:
+    """Whether this staff member's worklist reloads itself: on unless they switched it off (?refresh=off)."""
+    choice = request.GET.get("refresh")
+    if choice in {"on", "off"}:
+        request.session["worklist_refresh"] = choice == "on"
+    return bool(request.session.get("worklist_refresh", True))
 
 
 # A cell a spreadsheet would run as a formula (OWASP "CSV injection"): a name typed as =HYPERLINK(...).
@@ -158,6 +182,7 @@ def spreadsheet_safe(value: str) -> str:
 def worklist_csv(request: StaffRequest) -> HttpResponse:
     profile = request.staff
     rows = worklist(clinic=profile.clinic, filters=_filters(request))
+    language = current_language()
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="worklist.csv"'
     writer = csv.writer(response)
@@ -176,8 +201,11 @@ def worklist_csv(request: StaffRequest) -> HttpResponse:
         ]
         if profile.sees_clinical_detail:
             top = row.record.top_condition
-            reds = [hit.title for hit in row.record.assessment.triage.red_flags]
-            line += [top.name if top else "", "; ".join(reds)]
+            reds = [
+                rule_title(hit.rule, language, fallback=hit.title)
+                for hit in row.record.assessment.triage.red_flags
+            ]
+            line += [condition_name(top.id, language, fallback=top.name) if top else "", "; ".join(reds)]
         writer.writerow([spreadsheet_safe(str(cell)) for cell in line])
     audit.record(request, "export_csv", "clinic", str(profile.clinic.pk), f"{len(rows)} cases")
     return response
@@ -219,9 +247,10 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
         str(case.interview.public_id),
         "clinical" if profile.sees_clinical_detail else "contact and booking",
     )
+    alerts.mark_opened(case)
     record = latest_assessment(case)
     appointments = Appointment.objects.filter(assessment__interview=case.interview).select_related(
-        "clinician", "service"
+        "clinician__clinic", "service"
     )
     language = current_language()
     context: dict[str, Any] = {
@@ -232,14 +261,17 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
         "clinical": profile.sees_clinical_detail,
         "notes": case.notes.select_related("author"),
         "record": record,
+        "contact": FollowUpContact.objects.filter(interview=case.interview).first(),
     }
     if profile.sees_clinical_detail and record is not None:
         questionnaire = get_questionnaire()
         diary = list(case.interview.diary.all())
         marks = {r: "numb" for r in case.interview.answers.get("numb_regions") or []}
         marks.update({r: "pain" for r in case.interview.answers.get("pain_regions") or []})
+        result, in_staff_language = staff_assessment(record, language)
         context.update(
-            result=record.assessment,
+            result=result,
+            stored_words=not in_staff_language,
             answers=[
                 (q.label(language), describe_answer(q, case.interview.answers[q.link_id], language))
                 for q in questionnaire.questions
@@ -252,6 +284,8 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
             findings=sorted(k for k, v in record.assessment.findings.items() if v),
             diary=diary,
             diary_chart=diary_chart(diary),
+            first_pain=first_pain_score(case.interview),
+            latest_pain=diary[-1].pain if diary else None,
         )
     return render(request, "portal/case.html", context)
 
@@ -260,7 +294,12 @@ def case_view(request: StaffRequest, public_id: str) -> HttpResponse:
 def case_fhir(request: StaffRequest, public_id: str) -> HttpResponse:
     case = _case(request, public_id)
     audit.record(request, "export_fhir", "case", str(case.interview.public_id))
-    return HttpResponse(json.dumps(bundle_for(case), indent=2), content_type="application/fhir+json")
+    response = HttpResponse(json.dumps(bundle_for(case), indent=2), content_type="application/fhir+json")
+    # A file to save or import, not raw JSON in the browser window.
+    response["Content-Disposition"] = (
+        f'attachment; filename="spinepath-case-{case.interview.public_id}.fhir.json"'
+    )
+    return response
 
 
 @staff_required(Role.CLINIC_ADMIN)

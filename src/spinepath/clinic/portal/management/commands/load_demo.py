@@ -5,6 +5,7 @@ It lives in the portal, the app that depends on both booking and intake, so no a
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -18,10 +19,12 @@ class Command(BaseCommand):
         clinic = load_demo_clinic()
         staff = load_demo_staff(clinic)
         self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {clinic.name}."))
+        self.stdout.write(f"Patients start at: {settings.SITE_URL}/")
         self.stdout.write(
-            "Staff portal: http://127.0.0.1:8000/staff/  (demo accounts; clinicians and admins enrol"
+            f"Staff portal: {settings.SITE_URL}/staff/  (demo accounts; clinicians and admins enrol"
         )
         self.stdout.write("two-factor with an authenticator app at first sign-in):")
         for username, password, role in staff:
             self.stdout.write(f"  Demo {role.lower()}: {username} / {password}")
-        self.stdout.write("E-mails (confirmations, reminders) are written to var/outbox/.")
+        self.stdout.write(f"API documentation: {settings.SITE_URL}/api/v1/docs")
+        self.stdout.write("E-mails (confirmations, reminders, staff alerts) are written to var/outbox/.")
