@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from spinepath.clinic.booking import jobs
 from spinepath.clinic.booking.models import Appointment, CallbackFlag, WaitlistEntry
 from spinepath.clinic.intake.models import AssessmentRecord, Interview, PainDiaryEntry
 from spinepath.clinic.intake.services import add_diary_entry
@@ -106,7 +107,7 @@ def test_after_erasure_no_table_holds_anything_about_the_person(
 
     from django.db import connection
 
-    from spinepath.clinic.booking import outbox, services, waitlist
+    from spinepath.clinic.booking import services, waitlist
     from spinepath.clinic.booking.selectors import offer_for
     from spinepath.clinic.booking.tasks import flag_undelivered
 
@@ -129,7 +130,7 @@ def test_after_erasure_no_table_holds_anything_about_the_person(
     assert len(inbox.messages) >= 2
     appointment_ids = set(Appointment.objects.filter(assessment=record).values_list("pk", flat=True))
     waitlist_ids = set(WaitlistEntry.objects.filter(assessment=record).values_list("pk", flat=True))
-    assert outbox.jobs_about(appointment_ids=appointment_ids, waitlist_ids=waitlist_ids)
+    assert jobs.jobs_about(appointment_ids=appointment_ids, waitlist_ids=waitlist_ids)
 
     call_command("delete_person_data", mine.interview.token)
 
@@ -142,7 +143,7 @@ def test_after_erasure_no_table_holds_anything_about_the_person(
                 text = " ".join(str(value) for value in row)
                 found += [(table, marker) for marker in markers if marker in text]
     assert found == []
-    assert outbox.jobs_about(appointment_ids=appointment_ids, waitlist_ids=waitlist_ids) == []
+    assert jobs.jobs_about(appointment_ids=appointment_ids, waitlist_ids=waitlist_ids) == []
 
 
 def test_purge_expired_also_clears_sign_in_records_sessions_and_old_job_results(
@@ -153,7 +154,7 @@ def test_purge_expired_also_clears_sign_in_records_sessions_and_old_job_results(
     from django.contrib.sessions.models import Session
     from django_tasks_db.models import DBTaskResult
 
-    from spinepath.clinic.booking.tasks import expire_waitlist_offer
+    from spinepath.clinic.booking.waitlist import expire_waitlist_offer
 
     settings.SPINEPATH_SECURITY_LOG_DAYS = 90
     long_ago = timezone.now() - timedelta(days=91)

@@ -92,39 +92,18 @@ def deliver(send: str, args: list[int], attempt: int, deadline: str, give_up: st
     return outcome
 
 
-def jobs_about(
-    *, appointment_ids: set[int], waitlist_ids: set[int], others: Mapping[Sender, set[int]] | None = None
-) -> list[Any]:
-    """Every e-mail and booking job (queued or finished) that names one of these appointments or
-    waiting-list entries, or (`others`) one of the given ids for another sender, such as the staff
-    alerts about a case: erased with the person (their ids would otherwise outlive them)."""
+def jobs_naming(ids_by_function: Mapping[Callable[..., Any], set[int]]) -> list[Any]:
+    """Every job (queued or finished) that names one of the given ids: an outbox job whose sender is one
+    of these functions, or a plain task (one of these functions) whose first argument is one of the ids.
+    The modules that own the jobs say which ids their functions take (booking/jobs.py, portal/alerts.py)."""
     from django_tasks_db.models import DBTaskResult
 
-    from . import tasks
-
-    by_appointment = {
-        _path(sender)
-        for sender in (
-            tasks.send_confirmation_now,
-            tasks.send_cancellation_now,
-            tasks.send_reminder_now,
-        )
-    }
-    by_waitlist_entry = {_path(tasks.send_waitlist_offer_now)}
-    by_other = {_path(sender): ids for sender, ids in (others or {}).items()}
+    wanted = {_path(function): ids for function, ids in ids_by_function.items()}
 
     def names_them(task_path: str, args: list[Any]) -> bool:
-        if task_path.endswith("outbox.deliver") and len(args) >= 2:
-            ids = set(args[1])
-            return bool(
-                (args[0] in by_appointment and ids & appointment_ids)
-                or (args[0] in by_waitlist_entry and ids & waitlist_ids)
-                or ids & by_other.get(args[0], set())
-            )
-        first = args[0] if args else None
-        if task_path.endswith("send_appointment_reminder"):
-            return first in appointment_ids
-        return task_path.endswith("expire_waitlist_offer") and first in waitlist_ids
+        if task_path == _path(deliver.func) and len(args) >= 2:
+            return bool(set(args[1]) & wanted.get(args[0], set()))
+        return bool(args) and args[0] in wanted.get(task_path, set())
 
     return [
         job

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from spinepath.clinic import contact
 from spinepath.clinic.intake.models import AssessmentRecord, Interview
 
+from . import signals
 from .models import Appointment, CallbackFlag, Clinic, Clinician, Service
 from .policy import Slot, earliest_start, policy_for, uses_urgent_capacity
 from .selectors import Offer, available_slots, offer_for
@@ -267,9 +268,7 @@ def cancel_appointment(
 
 
 def _offer_to_waitlist(appointment_id: int, now: datetime) -> None:
-    from .waitlist import offer_freed_slot  # the waiting list books through this module
-
-    offer_freed_slot(appointment_id=appointment_id, now=now)
+    signals.slot_freed.send(sender=Appointment, appointment_id=appointment_id, now=now)
 
 
 def reschedule_appointment(

@@ -153,12 +153,3 @@ def _deadline_before(appointment: Appointment) -> datetime:
 def send_appointment_reminder(appointment_id: int) -> str:
     """Send the 24-hour reminder now (jobs queued before the outbox existed; tests)."""
     return send_reminder_now(appointment_id)
-
-
-@task()
-def expire_waitlist_offer(entry_id: int, passed_over: list[int] | None = None) -> str:
-    """When a held waiting-list offer runs out unclaimed, offer the time to the next person waiting who
-    has not been offered it yet (`passed_over`: the entries this time was already offered to)."""
-    from .waitlist import pass_offer_on
-
-    return pass_offer_on(entry_id=entry_id, now=timezone.now(), passed_over=tuple(passed_over or ()))

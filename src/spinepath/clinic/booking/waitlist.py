@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from spinepath.clinic import contact
 from spinepath.clinic.intake.models import AssessmentRecord
@@ -18,7 +19,7 @@ from spinepath.clinic.intake.models import AssessmentRecord
 from .models import Appointment, Clinic, Clinician, WaitlistEntry
 from .policy import min_notice, policy_for, service_for
 from .services import Person, RuleViolation, book_appointment, reschedule_appointment
-from .tasks import expire_waitlist_offer, queue_waitlist_offer
+from .tasks import queue_waitlist_offer
 
 logger = logging.getLogger(__name__)
 HOLD = timedelta(hours=4)
@@ -50,6 +51,13 @@ def join_waitlist(
             email=email,
             assessment=record,
         )
+
+
+def offer_freed_slot_on_signal(
+    sender: object, *, appointment_id: int, now: datetime, **_kwargs: object
+) -> None:
+    """Receiver of booking's `slot_freed` (connected in apps.py)."""
+    offer_freed_slot(appointment_id=appointment_id, now=now)
 
 
 def offer_freed_slot(*, appointment_id: int, now: datetime) -> WaitlistEntry | None:
@@ -228,3 +236,10 @@ def claim_offer(
             )
         WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistEntry.Status.DONE)
     return appointment
+
+
+@task()
+def expire_waitlist_offer(entry_id: int, passed_over: list[int] | None = None) -> str:
+    """When a held waiting-list offer runs out unclaimed, offer the time to the next person waiting who
+    has not been offered it yet (`passed_over`: the entries this time was already offered to)."""
+    return pass_offer_on(entry_id=entry_id, now=timezone.now(), passed_over=tuple(passed_over or ()))

@@ -10,6 +10,8 @@ no health data: the kind of alert and a link to the case.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
@@ -100,3 +102,8 @@ def send_alert(*, case_id: int, reason: str) -> str:
         )
     EmailMessage(subject, body + "\n", to=[address]).send()
     return "sent"
+
+
+def jobs_about(case_ids: set[int]) -> list[Any]:
+    """The duty alerts, queued or sent, about these cases (erased with them)."""
+    return outbox.jobs_naming(dict.fromkeys(SENDERS.values(), case_ids))

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from spinepath.clinic.booking import outbox
+from spinepath.clinic.booking import jobs
 from spinepath.clinic.booking.models import Appointment, WaitlistEntry
 from spinepath.clinic.intake.models import Interview
 
@@ -42,11 +42,6 @@ def find_interview(identifier: str) -> Interview:
     return interview
 
 
-def _alerts_about(case_ids: set[int]) -> dict[outbox.Sender, set[int]]:
-    """The duty alerts' outbox senders, each with these cases' ids (their jobs go with the cases)."""
-    return {sender: case_ids for sender in alerts.SENDERS.values()}
-
-
 @dataclass(frozen=True)
 class Erased:
     case_id: str
@@ -62,11 +57,13 @@ def delete_person_data(*, interview: Interview, reason: str) -> Erased:
     with transaction.atomic():
         mine = Appointment.objects.filter(assessment__interview=interview)
         waiting = WaitlistEntry.objects.filter(assessment__interview=interview)
-        for job in outbox.jobs_about(
-            appointment_ids=set(mine.values_list("pk", flat=True)),
-            waitlist_ids=set(waiting.values_list("pk", flat=True)),
-            others=_alerts_about({case.pk} if case else set()),
-        ):
+        for job in [
+            *jobs.jobs_about(
+                appointment_ids=set(mine.values_list("pk", flat=True)),
+                waitlist_ids=set(waiting.values_list("pk", flat=True)),
+            ),
+            *alerts.jobs_about({case.pk} if case else set()),
+        ]:
             job.delete()  # queued e-mails to them are not sent; finished ones leave no trace
         appointments, _ = mine.delete()
         waitlist, _ = waiting.delete()
@@ -108,11 +105,13 @@ def purge_expired(*, days: int, now: datetime | None = None) -> Purged:
         old_waiting = WaitlistEntry.objects.filter(
             Q(assessment__interview__in=old) | Q(created_at__lt=cutoff, assessment__isnull=True)
         )
-        for job in outbox.jobs_about(
-            appointment_ids=set(old_appointments.values_list("pk", flat=True)),
-            waitlist_ids=set(old_waiting.values_list("pk", flat=True)),
-            others=_alerts_about(set(Case.objects.filter(interview__in=old).values_list("pk", flat=True))),
-        ):
+        for job in [
+            *jobs.jobs_about(
+                appointment_ids=set(old_appointments.values_list("pk", flat=True)),
+                waitlist_ids=set(old_waiting.values_list("pk", flat=True)),
+            ),
+            *alerts.jobs_about(set(Case.objects.filter(interview__in=old).values_list("pk", flat=True))),
+        ]:
             job.delete()
         appointments, _ = old_appointments.delete()
         waitlist, _ = old_waiting.delete()
