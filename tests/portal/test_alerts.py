@@ -176,3 +176,9 @@ def test_the_emergency_page_asks_for_contact_and_routine_results_do_not(
         not in Client().get(f"/i/{routine.interview.token}/result/").content.decode()
     )
     assert Interview.objects.count() == 2
+    # The form is not shown to a routine result, and posting it anyway keeps nothing.
+    refused = Client().post(
+        f"/i/{routine.interview.token}/contact/", {"consent": "on", "phone": "07700 900123"}
+    )
+    assert refused.status_code == 409 and "book from your result page" in refused.content.decode()
+    assert not FollowUpContact.objects.filter(interview=routine.interview).exists()

@@ -104,6 +104,13 @@ def contact(request: HttpRequest, token: str) -> HttpResponse:
     record = interview.assessments.order_by("-created_at", "-pk").first()
     if record is None:
         return redirect("intake:step", token=interview.token)
+    if not record.level.is_at_least(Level.URGENT):
+        # Only urgent and emergency results ask for a way to follow up; others book or call as usual.
+        return HttpResponse(
+            _("This result does not need the clinic to call you back. Please book from your result page."),
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
     form = FollowUpContactForm(request.POST)
     if not form.is_valid():
         context = {"interview": interview, **_contact_context(interview, record.level, form)}
