@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from spinepath.engine import KnowledgeError, get_knowledge, load_knowledge
+from spinepath.engine.findings import DERIVED_FROM, compute_findings, derived_from
 from spinepath.engine.knowledge import KNOWLEDGE_DIR
+
+from .helpers import baseline
 
 REQUIRED_CONDITIONS = {
     "nonspecific_low_back_pain", "lumbar_disc_herniation", "lumbar_spinal_stenosis",
@@ -149,3 +152,79 @@ def test_a_warning_sign_option_that_names_no_finding_is_rejected(knowledge_copy:
     with pytest.raises(KnowledgeError) as error:
         load_knowledge(knowledge_copy)
     assert error.value.entry == "pregnancy_signs" and "tightenings" in error.value.reason
+
+
+# Cut-offs on numbers (issue #15): defined once, in findings.yaml, each with its source.
+
+
+def test_every_cut_off_cites_a_source_and_no_number_is_cut_in_code() -> None:
+    kb = get_knowledge()
+    sources = {finding: t.source for finding, t in kb.thresholds.items()}
+    sources.update({finding: count.source for finding, count in kb.counts.items()})
+    assert {"age_under_16", "age_70_plus", "severe_pain", "pregnancy_20_weeks_plus", "obese",
+            "psychosocial_risk"} <= set(sources)  # fmt: skip
+    for finding, source in sources.items():
+        assert len(source) > 10, finding
+        assert finding in kb.derived_says and finding in kb.derived_says_not, finding
+    # A finding computed in code from an integer answer would be a threshold outside the knowledge base.
+    numbers = {q.link_id for q in kb.questionnaire.questions if q.type == "integer"}
+    assert numbers & {link_id for inputs in DERIVED_FROM.values() for link_id in inputs} == set()
+    # Each finding says which questions to ask when it is unknown.
+    assert derived_from(kb, "pregnancy_28_weeks_plus") == ("pregnancy", "pregnancy_weeks")
+    assert derived_from(kb, "overweight") == ("height_cm", "weight_kg")
+    assert derived_from(kb, "psychosocial_risk") == ("worries",)
+
+
+def test_the_engine_reads_a_changed_threshold_from_the_knowledge_base(knowledge_copy: Path) -> None:
+    findings = knowledge_copy / "findings.yaml"
+    text = findings.read_text()
+    for old, new in [
+        ("{of: pain_score, at_least: 7}", "{of: pain_score, at_least: 8}"),
+        ("(7 or more out of 10)", "(8 or more out of 10)"),
+        ("(7 o más de 10)", "(8 o más de 10)"),
+        ("less than 7 out of 10", "less than 8 out of 10"),
+        ("menor de 7 de 10", "menor de 8 de 10"),
+    ]:
+        text = text.replace(old, new)
+    findings.write_text(text)
+    changed = load_knowledge(knowledge_copy)
+    assert compute_findings(get_knowledge(), baseline(pain_score=7))["severe_pain"] is True
+    assert compute_findings(changed, baseline(pain_score=7))["severe_pain"] is False
+    assert compute_findings(changed, baseline(pain_score=8))["severe_pain"] is True
+
+
+def test_a_threshold_without_its_source_is_rejected(knowledge_copy: Path) -> None:
+    findings = knowledge_copy / "findings.yaml"
+    text = findings.read_text()
+    start = text.index("    source:", text.index("id: severe_pain"))
+    findings.write_text(text[:start] + text[text.index("\n", start) + 1 :])
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert error.value.file == "findings.yaml" and error.value.entry == "severe_pain"
+    assert "source" in error.value.reason
+
+
+def test_a_changed_threshold_whose_words_still_say_the_old_number_is_rejected(knowledge_copy: Path) -> None:
+    findings = knowledge_copy / "findings.yaml"
+    findings.write_text(findings.read_text().replace("{of: age, below: 16}", "{of: age, below: 15}"))
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert error.value.entry == "age_under_16" and "15" in error.value.reason
+
+
+@pytest.mark.parametrize(
+    ("threshold", "reason"),
+    [
+        ("{of: sex, below: 16}", "unknown integer question or measure 'sex'"),
+        ("{of: age}", "needs at_least, above or below"),
+        ("{of: age, below: 16, only_if: pregnantt}", "unknown questionnaire finding 'pregnantt'"),
+    ],
+)
+def test_a_threshold_on_something_that_is_not_a_number_is_rejected(
+    knowledge_copy: Path, threshold: str, reason: str
+) -> None:
+    findings = knowledge_copy / "findings.yaml"
+    findings.write_text(findings.read_text().replace("{of: age, below: 16}", threshold))
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert error.value.entry == "age_under_16" and reason in error.value.reason

@@ -3,11 +3,15 @@ their own clinic's."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 
+from spinepath.clinic.portal import append_only, audit
 from spinepath.clinic.portal.models import AuditEvent, Case
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +110,79 @@ def test_admins_read_their_own_clinics_log_in_the_portal(
     filtered = boss.get(f"/staff/audit/?object={mine.interview.public_id}").content.decode()
     assert "view_case" in filtered and "view_worklist" not in filtered
     assert AuditEvent.objects.filter(actor_name="boss", action="view_audit_log").count() == 2
+
+
+# The database's own guard (portal migration 0004): raw SQL cannot change or remove audit rows either.
+
+
+def _raw(sql: str, params: list[Any] | None = None) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_raw_sql_cannot_change_or_delete_an_audit_row(
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
+) -> None:
+    signed_in(staff["clinician"]).get("/staff/")
+    event = AuditEvent.objects.get(action="view_worklist")
+    for sql in [
+        "UPDATE portal_auditevent SET action = 'nothing_to_see' WHERE id = %s",
+        "UPDATE portal_auditevent SET detail = '' WHERE id = %s",
+        # Detaching the actor is allowed only on its own (see the next test), not to smuggle a change.
+        "UPDATE portal_auditevent SET actor_id = NULL, actor_name = 'someone' WHERE id = %s",
+        "DELETE FROM portal_auditevent WHERE id = %s",
+    ]:
+        with pytest.raises(IntegrityError, match="append-only"):
+            _raw(sql, [event.pk])
+    with pytest.raises(IntegrityError, match="append-only"):
+        _raw("DELETE FROM portal_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk, action="view_worklist", actor=staff["clinician"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # committed rows: no deferred checks pending before TRUNCATE
+def test_truncating_the_audit_table_is_refused_on_postgresql(
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    signed_in(staff["clinician"]).get("/staff/")
+    for sql in ["TRUNCATE portal_auditevent", "TRUNCATE booking_clinic CASCADE"]:
+        with pytest.raises(IntegrityError, match="append-only"):
+            _raw(sql)
+    assert AuditEvent.objects.filter(action="view_worklist").count() == 1
+
+
+def test_deleting_a_staff_account_detaches_it_from_the_log_but_keeps_the_name(
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
+) -> None:
+    signed_in(staff["clinician"]).get("/staff/")
+    staff["clinician"].delete()  # Django sets actor_id to NULL (on_delete=SET_NULL): the one allowed change
+    event = AuditEvent.objects.get(action="view_worklist")
+    assert event.actor is None and event.actor_name == "doc"
+
+
+def test_the_guard_exists_after_migrating_and_covers_every_column() -> None:
+    """On SQLite a migration that rebuilds the table drops its triggers, and the UPDATE trigger lists
+    the columns it keeps unchanged: a new column must be added there (migration 0004's docstring)."""
+    triggers = append_only.guard_triggers(connection)
+    if connection.vendor == "postgresql":
+        assert set(triggers) == {"portal_auditevent_append_only", "portal_auditevent_no_truncate"}
+        return
+    assert set(triggers) == {"portal_auditevent_no_update", "portal_auditevent_no_delete"}
+    columns = {field.column for field in AuditEvent._meta.concrete_fields} - {"actor_id"}
+    kept = set(re.findall(r"NEW\.(\w+) IS OLD\.\1", triggers["portal_auditevent_no_update"]))
+    assert kept == columns
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_database_flush_empties_the_log_and_leaves_the_guard_in_place(
+    cases: tuple[Case, Case], staff: dict[str, Any], signed_in: Callable[..., Any]
+) -> None:
+    signed_in(staff["clinician"]).get("/staff/")
+    before = append_only.guard_triggers(connection)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    assert append_only.guard_triggers(connection) == before
+    audit.record(None, "after_flush")
+    with pytest.raises(IntegrityError, match="append-only"):
+        _raw("DELETE FROM portal_auditevent")

@@ -5,7 +5,9 @@ and the others absent; a question that does not apply to the person (e.g. pregna
 its findings absent; an unanswered question leaves them unknown. When two questions speak to the same
 finding, "present" wins: a symptom reported anywhere is reported.
 
-Derived findings (ages, body-map patterns, published clusters) are computed here, in one place.
+Derived findings (body-map patterns, timing, published clusters) are computed here, in one place.
+Cut-offs on numbers (age bands, pain score, weeks of pregnancy, BMI, how many worries) are not written
+here: findings.yaml defines each with its source (`threshold:` / `count:`), and this module applies them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .knowledge import Knowledge
+from .knowledge import MEASURES, Count, Knowledge, Threshold
 from .questionnaire import LEG_ZONES, Question
 
 Findings = dict[str, bool]
@@ -23,29 +25,20 @@ _LOWER_BACK_REGIONS = {"lower_back", "tailbone", "sacroiliac"}
 _THIGH_AND_BELOW = {"leg_above_knee", "knee", "below_knee"}
 _NOT_REALLY_LEG = {"groin", "hip_outer"}  # leg-zone regions that are hip rather than nerve territory
 _UNSURE_VALUES = {"not_sure"}
-_WORRY_FINDINGS = ("fear_of_movement", "catastrophising", "low_mood", "anxiety", "work_concerns")
 
 
 # The questions each derived finding is computed from: what to ask when a derived finding is unknown.
-_AGE_FINDINGS = (
-    "age_under_16", "age_under_18", "age_under_20", "age_under_40", "age_under_45", "age_under_60",
-    "age_over_48", "age_50_plus", "age_60_plus", "age_65_plus", "age_70_plus", "age_75_plus",
-)  # fmt: skip
+# Cut-offs from findings.yaml name their own (`derived_from`).
 _BODY_MAP = ("pain_regions", "numb_regions")
 DERIVED_FROM: dict[str, tuple[str, ...]] = {
-    **{finding: ("age",) for finding in _AGE_FINDINGS},
-    "severe_pain": ("pain_score",),
     "duration_under_6_weeks": ("duration",),
     "duration_6_weeks_plus": ("duration",),
     "duration_3_months_plus": ("duration",),
     "not_improving_6_weeks": ("duration", "course"),
     "pregnant_or_postpartum": ("pregnancy",),
-    "pregnancy_20_weeks_plus": ("pregnancy", "pregnancy_weeks"),
-    "pregnancy_28_weeks_plus": ("pregnancy", "pregnancy_weeks"),
     "leg_weakness_any": ("leg_weakness",),
     "any_cauda_equina_symptom": ("bladder_bowel",),
     "infection_risk_factor": ("medical_history",),
-    "psychosocial_risk": ("worries",),
     "sphincter_sign_new": ("bladder_bowel", "bladder_bowel_timing", "bladder_bowel_new"),
     "weakness_new_or_worse": ("leg_weakness", "weakness_change", "weakness_new"),
     "bilateral_weakness_new": ("leg_weakness", "weakness_change", "weakness_new"),
@@ -54,9 +47,24 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "bilateral_leg_symptoms": ("pain_regions", "numb_regions", "leg_weakness"),
     "thoracic_pain": ("pain_regions", "general_health"),
     "no_leg_symptoms": _BODY_MAP,
-    "obese": ("height_cm", "weight_kg"),
-    "overweight": ("height_cm", "weight_kg"),
 }
+
+
+def derived_from(knowledge: Knowledge, finding: str) -> tuple[str, ...]:
+    """The questions a derived finding is computed from, in the order a person would be asked them."""
+    threshold = knowledge.thresholds.get(finding)
+    if threshold is not None:
+        first = _questions_of(knowledge, [threshold.only_if] if threshold.only_if else [])
+        return first + MEASURES.get(threshold.of, (threshold.of,))
+    count = knowledge.counts.get(finding)
+    if count is not None:
+        return _questions_of(knowledge, count.of)
+    return DERIVED_FROM.get(finding, ())
+
+
+def _questions_of(knowledge: Knowledge, findings: Iterable[str]) -> tuple[str, ...]:
+    link_ids = (knowledge.option_of_finding[finding][0].link_id for finding in findings)
+    return tuple(dict.fromkeys(link_ids))
 
 
 def compute_findings(knowledge: Knowledge, answers: Mapping[str, Any]) -> Findings:
@@ -110,24 +118,36 @@ def _any_known(values: Iterable[bool | None]) -> bool | None:
     return None if None in items else False
 
 
+def _measure(knowledge: Knowledge, answers: Mapping[str, Any], of: str) -> float | None:
+    """The number a threshold tests: an integer answer, or one computed from answers (MEASURES)."""
+    if of == "bmi":
+        height, weight = answers.get("height_cm"), answers.get("weight_kg")
+        if isinstance(height, int) and isinstance(weight, int) and height >= knowledge.bmi_min_height_cm:
+            return weight / (height / 100) ** 2
+        return None
+    value = answers.get(of)
+    return value if isinstance(value, int) else None
+
+
+def _threshold(knowledge: Knowledge, answers: Mapping[str, Any], findings: Findings, t: Threshold) -> None:
+    if t.only_if is not None and findings.get(t.only_if) is False:
+        findings[t.finding] = False  # e.g. weeks of pregnancy, for someone not pregnant
+        return
+    value = _measure(knowledge, answers, t.of)
+    if value is not None:
+        findings[t.finding] = t.holds(value)
+
+
+def _count(findings: Findings, count: Count) -> None:
+    _set(findings, count.finding, _at_least(count.at_least, [findings.get(f) for f in count.of]))
+
+
 def _derived_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings: Findings) -> None:
-    age = answers.get("age")
-    if isinstance(age, int):
-        for finding, test in (
-            ("age_under_16", age < 16),
-            ("age_under_18", age < 18),
-            ("age_under_20", age < 20),
-            ("age_under_40", age < 40),
-            ("age_under_45", age < 45),
-            ("age_under_60", age < 60),
-            ("age_over_48", age > 48),
-            ("age_50_plus", age >= 50),
-            ("age_60_plus", age >= 60),
-            ("age_65_plus", age >= 65),
-            ("age_70_plus", age >= 70),
-            ("age_75_plus", age >= 75),
-        ):
-            findings[finding] = test
+    # Cut-offs read only answers and answer-option findings, so they come first (the clusters use ages).
+    for threshold in knowledge.thresholds.values():
+        _threshold(knowledge, answers, findings, threshold)
+    for count in knowledge.counts.values():
+        _count(findings, count)
 
     _body_map_findings(knowledge, answers, findings)
 
@@ -141,16 +161,6 @@ def _derived_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings
     )
     pregnant = _any_known([get("pregnant"), get("postpartum")])
     _set(findings, "pregnant_or_postpartum", pregnant)
-    weeks = answers.get("pregnancy_weeks")
-    if get("pregnant") is False:
-        findings["pregnancy_20_weeks_plus"] = findings["pregnancy_28_weeks_plus"] = False
-    elif isinstance(weeks, int):
-        findings["pregnancy_20_weeks_plus"] = weeks >= 20
-        findings["pregnancy_28_weeks_plus"] = weeks >= 28
-
-    score = answers.get("pain_score")
-    if isinstance(score, int):
-        findings["severe_pain"] = score >= 7
 
     duration = answers.get("duration")
     if isinstance(duration, str):
@@ -163,12 +173,6 @@ def _derived_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings
             findings["not_improving_6_weeks"] = False
         elif isinstance(course, str):
             findings["not_improving_6_weeks"] = course in {"same", "worse"}
-
-    height, weight = answers.get("height_cm"), answers.get("weight_kg")
-    if isinstance(height, int) and isinstance(weight, int) and height >= 100:
-        bmi = weight / (height / 100) ** 2
-        findings["obese"] = bmi >= 30
-        findings["overweight"] = 25 <= bmi < 30
 
     _set(
         findings,
@@ -189,7 +193,6 @@ def _derived_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings
             )
         ),
     )
-    _set(findings, "psychosocial_risk", _at_least(3, [get(f) for f in _WORRY_FINDINGS]))
     _timing_per_sign(answers, findings)
     _clusters(findings)
 

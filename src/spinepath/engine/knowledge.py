@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,12 +21,50 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .errors import KnowledgeError
 from .expressions import Expr, ExpressionError, parse
+from .languages import LANGUAGES
 from .model import Level
 from .questionnaire import BodyMap, Option, Question, Questionnaire, Region, Section
 from .text import LocalText, localise
 
 KNOWLEDGE_DIR = Path(__file__).with_name("knowledge")
 SpecT = TypeVar("SpecT", bound=BaseModel)
+
+# Numbers a threshold can test besides an integer answer: computed in findings.py from these answers.
+MEASURES: Mapping[str, tuple[str, ...]] = {"bmi": ("height_cm", "weight_kg")}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A derived finding that is a cut-off on one number (findings.yaml `threshold:`)."""
+
+    finding: str
+    of: str
+    at_least: float | None
+    above: float | None
+    below: float | None
+    only_if: str | None
+    source: str
+
+    def holds(self, value: float) -> bool:
+        return (
+            (self.at_least is None or value >= self.at_least)
+            and (self.above is None or value > self.above)
+            and (self.below is None or value < self.below)
+        )
+
+    @property
+    def bounds(self) -> tuple[float, ...]:
+        return tuple(bound for bound in (self.at_least, self.above, self.below) if bound is not None)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A derived finding present when at least `at_least` of `of` are (findings.yaml `count:`)."""
+
+    finding: str
+    of: tuple[str, ...]
+    at_least: int
+    source: str
 
 
 @dataclass(frozen=True)
@@ -186,6 +225,9 @@ class Knowledge:
     derived_says: Mapping[str, LocalText]
     derived_says_not: Mapping[str, LocalText]
     absent_template: LocalText
+    thresholds: Mapping[str, Threshold]
+    counts: Mapping[str, Count]
+    bmi_min_height_cm: int
     option_of_finding: Mapping[str, tuple[Question, Option]]
     finding_ids: frozenset[str]
     conditions: tuple[Condition, ...]
@@ -340,6 +382,7 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     }
     for weakness in body_map.weakness_roots:
         _check_refs("bodymap.yaml", "weakness_roots", [weakness], finding_ids, "finding")
+    thresholds, counts = _cut_offs(findings_spec, questionnaire, option_of_finding, finding_ids)
 
     advice_spec = _validate("advice.yaml", _read(directory / "advice.yaml"), schema.AdviceFile)
     clinicians = {c.id: Clinician(c.id, c.name, c.bookable) for c in advice_spec.clinicians}
@@ -412,6 +455,9 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         derived_says=derived_says,
         derived_says_not=derived_says_not,
         absent_template=findings_spec.absent_template,
+        thresholds=thresholds,
+        counts=counts,
+        bmi_min_height_cm=findings_spec.bmi.min_height_cm,
         option_of_finding=option_of_finding,
         finding_ids=finding_ids,
         conditions=conditions,
@@ -430,6 +476,51 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         calibration=calibration,
         calibration_texts=calibration_texts,
     )
+
+
+def _cut_offs(
+    spec: schema.FindingsFile,
+    questionnaire: Questionnaire,
+    option_of_finding: Mapping[str, tuple[Question, Option]],
+    finding_ids: frozenset[str],
+) -> tuple[dict[str, Threshold], dict[str, Count]]:
+    """The derived findings that are numbers' cut-offs, checked: each tests a number the person gives
+    (or one computed from such numbers), is not also an answer option, and says its number in its
+    wording in every language (so changing the number without the words is caught here)."""
+    file = "findings.yaml"
+    numbers = {q.link_id for q in questionnaire.questions if q.type == "integer"}
+    for measure, inputs in MEASURES.items():
+        _check_refs(file, measure, inputs, numbers, "integer question")
+    thresholds: dict[str, Threshold] = {}
+    counts: dict[str, Count] = {}
+    for item in spec.derived:
+        if item.id in option_of_finding and (item.threshold or item.count):
+            raise KnowledgeError(file, item.id, "a cut-off cannot also be an answer option's finding")
+        if item.threshold is not None:
+            t = item.threshold
+            _check_refs(file, item.id, [t.of], numbers | set(MEASURES), "integer question or measure")
+            if t.only_if is not None:
+                _check_refs(file, item.id, [t.only_if], option_of_finding, "questionnaire finding")
+            threshold = Threshold(item.id, t.of, t.at_least, t.above, t.below, t.only_if, item.source or "")
+            _check_number_in_words(item, threshold.bounds)
+            thresholds[item.id] = threshold
+        if item.count is not None:
+            _check_refs(file, item.id, item.count.of, finding_ids, "finding")
+            count = Count(item.id, tuple(item.count.of), item.count.at_least, item.source or "")
+            _check_number_in_words(item, (count.at_least,))
+            counts[item.id] = count
+    return thresholds, counts
+
+
+def _check_number_in_words(item: schema.DerivedFindingSpec, numbers: Iterable[float]) -> None:
+    texts = [text for text in (item.says, item.says_not) if text is not None]
+    for language in LANGUAGES:
+        words = " ".join(localise(text, language) for text in texts)
+        for number in numbers:
+            if not re.search(rf"(?<![\d.]){number:g}(?![\d])", words):
+                raise KnowledgeError(
+                    "findings.yaml", item.id, f"its wording ({language}) does not say the number {number:g}"
+                )
 
 
 def _check_statements(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .model import Level
 
@@ -68,17 +68,60 @@ class BodyMapFile(Spec):
 
 
 # ---------------------------------------------------------------- findings.yaml
+class ThresholdSpec(Spec):
+    """A cut-off on one number: present when the number meets every bound given, absent when not."""
+
+    of: str  # an integer question's linkId, or a number the engine computes (knowledge.MEASURES)
+    at_least: float | None = None  # n >= at_least
+    above: float | None = None  # n > above
+    below: float | None = None  # n < below
+    only_if: str | None = None  # absent whenever this finding is absent (weeks of pregnancy: `pregnant`)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> ThresholdSpec:
+        if self.at_least is None and self.above is None and self.below is None:
+            raise ValueError("a threshold needs at_least, above or below")
+        if self.at_least is not None and self.above is not None:
+            raise ValueError("give at_least or above, not both")
+        return self
+
+
+class CountSpec(Spec):
+    """Present when at least `at_least` of the findings `of` are present (three-valued)."""
+
+    of: list[str] = Field(min_length=2)
+    at_least: int = Field(ge=1)
+
+
 class DerivedFindingSpec(Spec):
     id: str
     says: LocalTextSpec
     # How the finding reads when it is ABSENT; without it, FindingsFile.absent_template is used.
     says_not: LocalTextSpec | None = None
     source: str | None = None
+    threshold: ThresholdSpec | None = None
+    count: CountSpec | None = None
+
+    @model_validator(mode="after")
+    def _numbers_cite_a_source(self) -> DerivedFindingSpec:
+        if self.threshold is not None and self.count is not None:
+            raise ValueError("give threshold or count, not both")
+        if (self.threshold or self.count) and len(self.source or "") < 3:
+            raise ValueError("a threshold or count needs its source")
+        return self
+
+
+class BmiSpec(Spec):
+    """Body mass index (weight_kg / (height_cm / 100)²), computed only from a plausible height."""
+
+    min_height_cm: int = Field(gt=0)
+    source: str = Field(min_length=3)
 
 
 class FindingsFile(Spec):
     # Wording for an absent finding with no `says_not`; "{text}" stands for its `says`.
     absent_template: LocalTextSpec
+    bmi: BmiSpec
     derived: list[DerivedFindingSpec]
     # How a questionnaire answer reads in "because you told us ..." when the option text alone does not.
     statements: list[DerivedFindingSpec] = Field(default_factory=list)

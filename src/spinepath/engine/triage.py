@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import differential as differential_module
-from .findings import DERIVED_FROM
+from .findings import derived_from
 from .knowledge import Knowledge
 from .model import ConditionResult, Level, Reason, RuleHit, Triage
 from .questionnaire import Question
@@ -166,7 +166,7 @@ def source_questions(knowledge: Knowledge, finding: str) -> list[Question]:
     if finding in knowledge.option_of_finding:
         return [q for q in questionnaire.questions if any(o.finding == finding for o in q.options)]
     by_id = questionnaire.by_id
-    return [by_id[link_id] for link_id in DERIVED_FROM.get(finding, ()) if link_id in by_id]
+    return [by_id[link_id] for link_id in derived_from(knowledge, finding) if link_id in by_id]
 
 
 def unscreened_questions(knowledge: Knowledge, answers: Mapping[str, Any]) -> tuple[str, ...]:
