@@ -76,8 +76,16 @@ def possible_rules(
         unknown = [finding for finding in dict.fromkeys(rule.when.leaves()) if finding not in findings]
         sources = [question for finding in unknown for question in source_questions(knowledge, finding)]
         unsure_ids = dict.fromkeys(q.link_id for q in sources if q.link_id in unsure)
-        if rule.level.rank < Level.URGENT.rank and not unsure_ids:
-            continue
+        if rule.level.rank < Level.URGENT.rank:
+            # Below urgent, only what the "not sure" answers leave open counts: the rule could fire
+            # with some real answer to them, the questions nobody asked staying unknown.
+            free = frozenset(
+                finding
+                for finding in unknown
+                if any(q.link_id in unsure for q in source_questions(knowledge, finding))
+            )
+            if not free or not rule.when.could_be_satisfied(findings, free):
+                continue
         link_ids = dict.fromkeys(
             question.link_id
             for question in sources
