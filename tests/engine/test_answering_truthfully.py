@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from spinepath.engine import Level, assess, get_knowledge
+from spinepath.engine import Assessment, Level, assess, get_knowledge
 from spinepath.engine.findings import compute_findings
 from spinepath.engine.questionnaire import NOT_SURE
 
@@ -153,7 +153,7 @@ def test_creeping_numbness_over_days_with_weakness_is_an_emergency_over_months_a
     assert "leg_nerve_symptoms" in {r.rule for r in slow.triage.reasons}
     assert slow.triage.level is Level.ROUTINE
 
-    def neuropathy(result: Any) -> float:
+    def neuropathy(result: Assessment) -> float:
         return next(c.probability for c in result.differential if c.id == "peripheral_neuropathy")
 
     assert neuropathy(slow) > 1.5 * neuropathy(assess(baseline(**feet)))  # NICE NG127: think of neuropathy

@@ -51,7 +51,7 @@ def test_every_step_says_which_step_it_is_in_words(client: Client) -> None:
 
 def test_the_time_on_the_start_page_is_the_measured_one(client: Client) -> None:
     measured = answer_time.estimate([v.answers for v in load_vignettes(VIGNETTES)])
-    assert (timing.ABOUT_MINUTES, timing.UP_TO_MINUTES) == measured.shown, (
+    assert measured.shown == (timing.ABOUT_MINUTES, timing.UP_TO_MINUTES), (
         f"the questions changed: bench/answer_time.py now measures about {measured.shown[0]} minutes, "
         f"up to {measured.shown[1]}; update spinepath/clinic/intake/timing.py and docs/benchmarks.md"
     )
