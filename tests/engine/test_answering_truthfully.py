@@ -224,3 +224,10 @@ def test_could_be_satisfied_chooses_only_the_free_findings() -> None:
     assert parse({"at_least": {"n": 2, "of": ["a", "b", "c"]}}).could_be_satisfied(
         {"a": True}, frozenset({"c"})
     )
+
+
+def test_pain_at_the_front_of_the_ribs_says_when_chest_pain_is_an_emergency() -> None:
+    """NICE CG95: chest pain may be the heart; the safety-net says which chest pain needs an ambulance."""
+    chest = assess(baseline(pain_regions=["chest_ribs_left"])).plan.safety_net
+    assert any("chest pain feels heavy, tight or crushing" in text for text in chest)
+    assert not any("chest pain" in text for text in assess(baseline()).plan.safety_net)
