@@ -86,7 +86,9 @@ def test_the_text_questionnaire_says_when_a_conditional_question_applies() -> No
     lines = {
         line.split("]")[0].lstrip("["): line for line in result.stdout.splitlines() if line.startswith("[")
     }
-    assert lines["bladder_bowel_timing"].endswith("(required if bladder_bowel has a box ticked)")
+    assert lines["bladder_bowel_timing"].endswith(
+        "(required if bladder_bowel has a box ticked or numb_regions includes saddle)"
+    )
     assert lines["both_legs_timing"].endswith(
         "(asked only if pain_regions includes both legs or numb_regions includes both legs)"
     )

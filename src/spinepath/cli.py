@@ -121,6 +121,8 @@ def describe_condition(rule: Mapping[str, Any], *, nested: bool = False) -> str:
     if "between" in rule:
         low, high = rule["between"]
         return f"{source} is {low} to {high}"
+    if "includes" in rule:
+        return f"{source} includes {rule['includes']}"
     if "any_selected" in rule:
         return f"{source} has a box ticked" if rule["any_selected"] else f"{source} is none of these"
     if "has_leg_region" in rule:

@@ -39,33 +39,36 @@ def test_back_returns_to_each_step_with_its_answers(page: Any, live_server: Any)
     loaded = documents(page)
     page.goto(live_server.url + "/")
     page.click("button.primary")
-    assert step_number(page) == 1
+    assert step_number(page) == 1  # the emergency warning signs
     answers = baseline()
-    answer_step(page, answers)  # age and sex
-    page.wait_for_url(STEP)
-    assert step_number(page) == 2
-    second_step = page.locator("input[name=shown]").get_attribute("value")
     answer_step(page, answers)
     page.wait_for_url(STEP)
+    assert step_number(page) == 2
+    answer_step(page, answers)  # age and sex
+    page.wait_for_url(STEP)
     assert step_number(page) == 3
+    third_step = page.locator("input[name=shown]").get_attribute("value")
+    answer_step(page, answers)
+    page.wait_for_url(STEP)
+    assert step_number(page) == 4
 
     page.go_back()
-    assert step_number(page) == 2
-    assert page.locator("input[name=shown]").get_attribute("value") == second_step
+    assert step_number(page) == 3
+    assert page.locator("input[name=shown]").get_attribute("value") == third_step
     assert page.is_checked("input[name=pain_regions][value=lower_back]")
     page.go_back()
-    assert step_number(page) == 1
+    assert step_number(page) == 2
     assert page.input_value("input[name=age]") == "36" and page.is_checked("input[name=sex][value=male]")
     check_page(page, "step-after-back")
     page.go_forward()
-    assert step_number(page) == 2 and page.is_checked("input[name=pain_regions][value=lower_back]")
+    assert step_number(page) == 3 and page.is_checked("input[name=pain_regions][value=lower_back]")
 
     # Changing an answer on an earlier step keeps the rest and goes on to the next step.
     page.go_back()
     page.fill("input[name=age]", "37")
     page.click("button.primary")
     page.wait_for_url(STEP)
-    assert step_number(page) == 2 and page.is_checked("input[name=pain_regions][value=lower_back]")
+    assert step_number(page) == 3 and page.is_checked("input[name=pain_regions][value=lower_back]")
     # Every page shown came from a GET: a POST is always answered with a redirect.
     shown = [(method, url) for method, url in loaded if "/i/" in url]
     assert shown and all(method == "GET" for method, _ in shown), shown
@@ -74,6 +77,8 @@ def test_back_returns_to_each_step_with_its_answers(page: Any, live_server: Any)
 def test_a_validation_error_never_leads_to_a_resubmission_warning(page: Any, live_server: Any) -> None:
     page.goto(live_server.url + "/")
     page.click("button.primary")
+    answer_step(page, baseline())  # the warning signs
+    page.wait_for_url("**/step/2/")
     first = page.url
     page.fill("input[name=age]", "400")
     page.check("input[name=sex][value=female]")
@@ -86,10 +91,10 @@ def test_a_validation_error_never_leads_to_a_resubmission_warning(page: Any, liv
     assert page.url == first and "How old are you" in page.inner_text("main")
     page.fill("input[name=age]", "36")
     page.click("button.primary")
-    page.wait_for_url(STEP)
-    assert step_number(page) == 2
+    page.wait_for_url("**/step/3/")
+    assert step_number(page) == 3
     page.go_back()
     assert page.url == first and page.input_value("input[name=age]") == "36"
     assert "ERR_CACHE_MISS" not in page.content() and "Resubmission" not in page.content()
     page.go_forward()
-    assert step_number(page) == 2 and "Resubmission" not in page.content()
+    assert step_number(page) == 3 and "Resubmission" not in page.content()

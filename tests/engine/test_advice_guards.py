@@ -210,3 +210,32 @@ def test_a_skipped_question_never_leaves_advice_less_guarded_than_any_answer_to_
             f"skipping {question.link_id} offers {sorted(guarded & offered(without))}, "
             f"which answering {value!r} withholds"
         )
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_answers(), st.data())
+def test_a_not_sure_answer_never_leaves_advice_less_guarded_than_an_answer_it_could_stand_for(
+    answers: dict[str, Any], data: st.DataObject
+) -> None:
+    """Issue #13: "not sure" (and "yes, but not sure how") withholds whatever any answer it could stand
+    for would withhold."""
+    questionnaire = get_knowledge().questionnaire
+    unsure_questions = [
+        q for q in questionnaire.questions
+        if questionnaire.is_enabled(q, answers) is True and any(q.left_unknown(o.value) for o in q.options)
+    ]  # fmt: skip
+    assume(unsure_questions)
+    question = data.draw(st.sampled_from(unsure_questions))
+    rest = {k: v for k, v in answers.items() if k != question.link_id}
+    for option in question.options:
+        could_be = question.left_unknown(option.value)
+        if not could_be:
+            continue
+        unsure = assess(questionnaire.validate({**rest, question.link_id: option.value}))
+        for real in sorted(could_be):
+            answered = assess(questionnaire.validate({**rest, question.link_id: real}))
+            guarded = (FLEXION_AND_MASSAGE | {NSAIDS}) & set(withheld(answered))
+            assert not guarded & offered(unsure), (
+                f"{question.link_id}={option.value!r} offers {sorted(guarded & offered(unsure))}, "
+                f"which answering {real!r} withholds"
+            )

@@ -10,10 +10,18 @@ from spinepath.evaluation import simulate_interview
 from .helpers import baseline, sciatica
 
 
-def test_the_interview_starts_with_who_you_are() -> None:
+def test_the_interview_starts_with_the_emergency_warning_signs_then_who_you_are() -> None:
     step = plan_interview({})
-    assert [q.link_id for q in step.questions] == ["age", "sex"]
+    assert [q.link_id for q in step.questions] == ["bladder_bowel", "leg_weakness", "emergency_signs"]
+    assert all(q.first and q.phase == "red_flag" for q in step.questions)
     assert not step.done and step.remaining > 5
+    after = plan_interview({"bladder_bowel": [], "leg_weakness": [], "emergency_signs": []})
+    assert [q.link_id for q in after.questions] == ["age", "sex"]
+
+
+def test_a_follow_up_of_the_first_screen_comes_before_who_you_are() -> None:
+    step = plan_interview({"bladder_bowel": [], "leg_weakness": ["foot_drop"], "emergency_signs": []})
+    assert [q.link_id for q in step.questions] == ["weakness_change"]
 
 
 def test_the_red_flag_screen_comes_before_any_adaptive_question() -> None:

@@ -88,3 +88,65 @@ def test_every_optional_question_on_typical_answer_sets() -> None:
     ):
         for question in optional_enabled(answer_set):
             check_question(answer_set, question)
+
+
+# ---------------------------------------------------------------- "not sure" (issue #13)
+def unsure_answers(question: Question) -> list[tuple[str, frozenset[str]]]:
+    """The answers to `question` that leave some options unknown, each with the options it could hide."""
+    return [
+        (o.value, question.left_unknown(o.value)) for o in question.options if question.left_unknown(o.value)
+    ]
+
+
+UNSURE_QUESTIONS = [q for q in QUESTIONNAIRE.questions if unsure_answers(q)]
+
+
+def check_not_sure(answer_set: dict[str, Any], question: Question) -> None:
+    """Answering "not sure" (or "yes, but not sure how") is at least as urgent as every answer it could
+    stand for, at every level, and counts as the worst of them rather than as self-care."""
+    rest = {k: v for k, v in answer_set.items() if k != question.link_id}
+    for value, could_be in unsure_answers(question):
+        unsure = assess(QUESTIONNAIRE.validate({**rest, question.link_id: value})).triage
+        for real in sorted(could_be):
+            answered = assess(QUESTIONNAIRE.validate({**rest, question.link_id: real})).triage
+            assert unsure.level.rank >= answered.level.rank, (
+                f"{question.link_id}={value!r} gives {unsure.level.value}, {real!r} gives "
+                f"{answered.level.value} ({[hit.rule for hit in answered.reasons][:3]}) for {rest}"
+            )
+
+
+def test_the_not_sure_answers_are_where_people_said_they_could_not_answer() -> None:
+    unsure = {q.link_id for q in UNSURE_QUESTIONS}
+    assert {"duration", "course", "onset", "bladder_bowel_timing", "weakness_change", "new_weakness_change",
+            "both_legs_timing", "numbness_change", "stiffness", "night_waking", "walking_pain"} <= unsure  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+@given(answer_set=answers(), data=st.data())
+def test_not_sure_is_never_less_urgent_than_any_answer_it_could_stand_for(
+    answer_set: dict[str, Any], data: st.DataObject
+) -> None:
+    questions = [q for q in UNSURE_QUESTIONS if QUESTIONNAIRE.is_enabled(q, answer_set) is True]
+    assume(questions)
+    check_not_sure(answer_set, data.draw(st.sampled_from(questions)))
+
+
+def test_not_sure_on_typical_answer_sets() -> None:
+    for answer_set in (
+        baseline(),
+        sciatica(),
+        baseline(age=72, sex="female", medical_history=["osteoporosis"]),
+        baseline(age=30, sex="female", pregnancy="pregnant", pregnancy_signs=[]),
+        sciatica(age=68, medical_history=["cancer"], duration="over_1_year"),
+        baseline(age=55, medical_history=["diabetes"], pain_score=4),
+        sciatica(bladder_bowel=["leaking_pee"], bladder_bowel_timing="longstanding", bladder_bowel_new=[]),
+        sciatica(leg_weakness=["foot_drop"], weakness_change="longstanding", weakness_new=[]),
+        sciatica(
+            pain_regions=["lower_back", "calf_left", "calf_right"], walking_pain="no", night_waking="no"
+        ),
+    ):
+        for question in UNSURE_QUESTIONS:
+            if QUESTIONNAIRE.is_enabled(question, answer_set) is True:
+                check_not_sure(answer_set, question)

@@ -142,6 +142,9 @@ def test_fhir_enables_what_the_engine_enables_on_validated_answers() -> None:
         (baseline(pain_regions=["lower_back", "buttock_right"]), "worse_part", True),
         (baseline(bladder_bowel=[]), "bladder_bowel_timing", False),
         (baseline(bladder_bowel=["cannot_pee"]), "bladder_bowel_timing", True),
+        (baseline(bladder_bowel=[], numb_regions=["saddle"]), "bladder_bowel_timing", True),  # issue #13
+        (baseline(bladder_bowel=[], numb_regions=["sole_left"]), "bladder_bowel_timing", False),
+        (baseline(walking_pain="yes_not_sure"), "walking_where", True),
         ({"sex": "male", "age": 30, "pregnancy": "pregnant"}, "pregnancy_signs", False),
         ({"sex": "female", "age": 30, "pregnancy": "pregnant"}, "pregnancy_signs", True),
     ],

@@ -29,7 +29,9 @@ def test_every_question_is_exported_with_its_type_and_options() -> None:
     assert items["age"]["type"] == "integer" and items["age"]["required"] is True
     assert items["bladder_bowel"]["repeats"] is True
     codes = {o["valueCoding"]["code"] for o in items["duration"]["answerOption"]}
-    assert codes == {"under_1_week", "1_to_6_weeks", "6_to_12_weeks", "3_to_12_months", "over_1_year"}
+    assert codes == {
+        "under_1_week", "1_to_6_weeks", "6_to_12_weeks", "3_to_12_months", "over_1_year", "not_sure"
+    }  # fmt: skip
     assert resource["version"] == knowledge_version()
 
 
@@ -41,6 +43,7 @@ def test_simple_branching_is_plain_enable_when_and_the_rest_fhirpath() -> None:
         "eases_sitting_or_bending",
         "eases_standing_still",
         "other",
+        "yes_not_sure",
     }
     assert items["pregnancy"]["enableBehavior"] == "all"
     # "Both legs" is no longer "any region answered": it is FHIRPath over left and right leg regions.

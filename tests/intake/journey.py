@@ -18,7 +18,7 @@ def post_data(questions: list[Any], answers: dict[str, Any], shown: str) -> dict
             if question.type in {"integer", "choice"}:
                 data[question.link_id] = ""
             continue
-        if question.type == "multi" and value == []:
+        if question.type in {"multi", "regions"} and value == []:
             value = [NONE_OF_THESE]  # a person answers "none" by ticking it
         data[question.link_id] = [str(v) for v in value] if isinstance(value, list) else str(value)
     return data

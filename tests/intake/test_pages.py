@@ -98,7 +98,7 @@ def test_spanish_pages(client: Client) -> None:
     client.cookies["django_language"] = "es"
     interview = start(client)
     page = client.get(f"/i/{interview.token}/", follow=True).content.decode()
-    assert "¿Cuántos años tiene?" in page and 'lang="es"' in page
+    assert "Desde que empezó el dolor, ¿ha notado algo de esto?" in page and 'lang="es"' in page
     assert "Siguiente" in page and "llame ahora al número de emergencias" in page  # our own strings too
 
 
@@ -147,13 +147,16 @@ def test_none_of_these_with_another_answer_is_refused(client: Client) -> None:
     assert response.redirect_chain[0][1] == 303 and "untick" in response.content.decode()
 
 
-def test_pain_map_needs_at_least_one_place(client: Client) -> None:
+def test_pain_map_needs_a_place_or_no_pain_anywhere(client: Client) -> None:
     interview = start(client)
     client.post(f"/i/{interview.token}/", {"shown": "age,sex", "age": "50", "sex": "male"})
     response = client.post(
         f"/i/{interview.token}/", {"shown": "pain_regions,numb_regions,pain_score"}, follow=True
     )
-    assert response.redirect_chain[0][1] == 303 and "at least one place" in response.content.decode()
+    page = response.content.decode()
+    assert response.redirect_chain[0][1] == 303
+    assert "Please tick every place that applies, or tick “No pain anywhere" in page
+    assert "or tick “No numbness or tingling anywhere”" in page
 
 
 def test_body_map_has_a_labelled_checkbox_for_every_region_grouped_by_side(client: Client) -> None:
@@ -201,11 +204,12 @@ def test_changing_an_earlier_step_keeps_its_place_and_goes_on_to_the_next(client
     interview = start(client)
     walk(client, interview, baseline())
     history = Interview.objects.get(pk=interview.pk).history
-    response = client.post(f"/i/{interview.token}/step/1/", {"shown": "age,sex", "age": "37", "sex": "male"})
-    assert response.status_code == 303 and response["Location"] == f"/i/{interview.token}/step/2/"
+    # Step 1 is the emergency warning signs; step 2 asks who you are.
+    response = client.post(f"/i/{interview.token}/step/2/", {"shown": "age,sex", "age": "37", "sex": "male"})
+    assert response.status_code == 303 and response["Location"] == f"/i/{interview.token}/step/3/"
     changed = Interview.objects.get(pk=interview.pk)
     assert changed.answers["age"] == 37 and changed.history == history
-    assert 'value="37"' in client.get(f"/i/{interview.token}/step/1/").content.decode()
+    assert 'value="37"' in client.get(f"/i/{interview.token}/step/2/").content.decode()
 
 
 def test_a_wrong_answer_is_shown_once_at_the_steps_own_url(client: Client) -> None:

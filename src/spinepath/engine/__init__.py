@@ -11,7 +11,7 @@ from typing import Any
 from .assess import assess
 from .diary import check_in, pending_follow_ups
 from .errors import AnswerError, EngineError, KnowledgeError
-from .interview import InterviewStep, plan_interview
+from .interview import QUESTIONS_PER_STEP, InterviewStep, plan_interview
 from .knowledge import Knowledge, get_knowledge, load_knowledge
 from .languages import DEFAULT_LANGUAGE, LANGUAGES, Language, pick_language
 from .model import (
@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LEVEL_WITHIN_HOURS",
+    "QUESTIONS_PER_STEP",
     "AnswerError",
     "AnswerProblem",
     "Assessment",

@@ -57,6 +57,37 @@ class Expr:
     def satisfied(self, findings: Findings) -> bool:
         return self.evaluate(findings) is True
 
+    def could_be_satisfied(self, findings: Findings, free: frozenset[str]) -> bool:
+        """Whether some values of the `free` findings make this certainly true, the other unknown
+        findings staying unknown. Each occurrence of a free finding is chosen on its own, so this can
+        say yes where no single choice would: it errs towards "could", never towards "could not"."""
+        return True in self._outcomes(findings, free)
+
+    def _outcomes(self, findings: Findings, free: frozenset[str]) -> frozenset[bool | None]:
+        op = self.op
+        if op == "finding":
+            if self.finding in free:
+                return frozenset({True, False})
+            return frozenset({findings.get(self.finding)})
+        if op == "not":
+            return frozenset(None if v is None else not v for v in self.args[0]._outcomes(findings, free))
+        if op == "unless":
+            return frozenset(v is not True for v in self.args[0]._outcomes(findings, free))
+        if op in {"all", "any"}:
+            combine = _and if op == "all" else _or
+            acc: frozenset[bool | None] = frozenset({op == "all"})
+            for arg in self.args:
+                child = arg._outcomes(findings, free)
+                acc = frozenset(combine(a, b) for a in acc for b in child)
+            return acc
+        if op == "at_least":
+            counts = {(0, 0)}
+            for arg in self.args:
+                child = arg._outcomes(findings, free)
+                counts = {(p + (v is True), u + (v is None)) for p, u in counts for v in child}
+            return frozenset(True if p >= self.n else None if p + u >= self.n else False for p, u in counts)
+        raise AssertionError(f"unknown operator {op}")
+
     def leaves(self) -> Iterator[str]:
         if self.op == "finding":
             yield self.finding
@@ -79,6 +110,18 @@ class Expr:
             if self.op in {"any", "at_least"} and not arg.satisfied(findings) and not negated:
                 continue
             yield from arg.supporting(findings, negated=negated)
+
+
+def _and(a: bool | None, b: bool | None) -> bool | None:
+    if a is False or b is False:
+        return False
+    return None if a is None or b is None else True
+
+
+def _or(a: bool | None, b: bool | None) -> bool | None:
+    if a is True or b is True:
+        return True
+    return None if a is None or b is None else False
 
 
 class ExpressionError(ValueError):

@@ -16,15 +16,19 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .knowledge import MEASURES, Count, Knowledge, Threshold
-from .questionnaire import LEG_ZONES, Question
+from .questionnaire import LEG_ZONES, NOT_SURE, Question
 
 Findings = dict[str, bool]
 
-_BACK_REGIONS = {"mid_back", "lower_back", "tailbone", "flank", "sacroiliac"}
-_LOWER_BACK_REGIONS = {"lower_back", "tailbone", "sacroiliac"}
+_THORACIC_REGIONS = {"upper_back", "upper_back_side", "mid_back", "mid_back_side"}
+_LOWER_BACK_REGIONS = {"lower_back", "lower_back_side", "tailbone", "sacroiliac"}
+_BACK_REGIONS = _THORACIC_REGIONS | _LOWER_BACK_REGIONS | {"flank"}
+# Numbness here is the cauda equina warning sign "numbness between the legs" (GIRFT suspected CES
+# pathway 2023: altered perianal, perineal or genital sensation), however the person reports it.
+_SADDLE = "saddle"
 _THIGH_AND_BELOW = {"leg_above_knee", "knee", "below_knee"}
 _NOT_REALLY_LEG = {"groin", "hip_outer"}  # leg-zone regions that are hip rather than nerve territory
-_UNSURE_VALUES = {"not_sure"}
+_UNSURE_VALUES = {NOT_SURE}
 
 
 # The questions each derived finding is computed from: what to ask when a derived finding is unknown.
@@ -37,15 +41,17 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "not_improving_6_weeks": ("duration", "course"),
     "pregnant_or_postpartum": ("pregnancy",),
     "leg_weakness_any": ("leg_weakness",),
-    "any_cauda_equina_symptom": ("bladder_bowel",),
+    "any_cauda_equina_symptom": ("bladder_bowel", "numb_regions"),
     "infection_risk_factor": ("medical_history",),
-    "sphincter_sign_new": ("bladder_bowel", "bladder_bowel_timing", "bladder_bowel_new"),
+    "sphincter_sign_new": ("bladder_bowel", "numb_regions", "bladder_bowel_timing", "bladder_bowel_new"),
     "weakness_new_or_worse": ("leg_weakness", "weakness_change", "weakness_new"),
     "bilateral_weakness_new": ("leg_weakness", "weakness_change", "weakness_new"),
     "leg_numbness_new": ("numb_regions", "numbness_change"),
     "bilateral_numbness_new": ("numb_regions", "numbness_change"),
     "bilateral_leg_symptoms": ("pain_regions", "numb_regions", "leg_weakness"),
     "thoracic_pain": ("pain_regions", "general_health"),
+    "chest_wall_pain": ("pain_regions",),
+    "saddle_pain": ("pain_regions",),
     "no_leg_symptoms": _BODY_MAP,
 }
 
@@ -82,7 +88,9 @@ def _set(findings: Findings, finding: str, value: bool | None) -> None:
 
 def _option_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings: Findings) -> None:
     questionnaire = knowledge.questionnaire
-    unanswered: list[Question] = []
+    # Questions whose options could still make a finding present: unanswered ones (all their options)
+    # and answers that leave some options unknown ("not sure", "yes, but I am not sure how").
+    open_options: list[tuple[Question, frozenset[str]]] = []
     for question in questionnaire.questions:
         if question.type not in {"choice", "multi"}:
             continue
@@ -94,19 +102,21 @@ def _option_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings:
                     _set(findings, option.finding, False)
             continue
         if value is None:
-            unanswered.append(question)
+            open_options.append((question, question.option_values))
             continue
         chosen = {value} if question.type == "choice" else set(value)
-        if question.type == "choice" and value in _UNSURE_VALUES:
-            continue  # "not sure" tells us nothing either way
+        unknown = question.left_unknown(value)
+        if unknown:
+            open_options.append((question, unknown))
         for option in question.options:
-            if option.finding:
+            if option.finding and option.value not in unknown:
                 _set(findings, option.finding, option.value in chosen)
     # A finding that several questions speak to is absent only when none of them could still say it
-    # is present: "no" to one question does not answer another that was skipped (unknown never reassures).
-    for question in unanswered:
+    # is present: "no" to one question does not answer another that was skipped or answered "not sure"
+    # (unknown never reassures).
+    for question, values in open_options:
         for option in question.options:
-            if option.finding and findings.get(option.finding) is False:
+            if option.value in values and option.finding and findings.get(option.finding) is False:
                 del findings[option.finding]
 
 
@@ -152,7 +162,7 @@ def _derived_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings
     _body_map_findings(knowledge, answers, findings)
 
     get = findings.get
-    if answers.get("injury") == "none" and answers.get("onset") is None:
+    if answers.get("injury") == "none" and answers.get("onset") in {None, NOT_SURE}:
         findings["onset_injury"] = False  # "did it start after a fall or injury?" was answered "no"
     _set(
         findings,
@@ -163,22 +173,26 @@ def _derived_findings(knowledge: Knowledge, answers: Mapping[str, Any], findings
     _set(findings, "pregnant_or_postpartum", pregnant)
 
     duration = answers.get("duration")
-    if isinstance(duration, str):
+    course = answers.get("course")
+    if isinstance(duration, str) and duration != NOT_SURE:
         under_6 = duration in {"under_1_week", "1_to_6_weeks"}
         findings["duration_under_6_weeks"] = under_6
         findings["duration_6_weeks_plus"] = not under_6
         findings["duration_3_months_plus"] = duration in {"3_to_12_months", "over_1_year"}
-        course = answers.get("course")
         if under_6:
             findings["not_improving_6_weeks"] = False
-        elif isinstance(course, str):
+        elif isinstance(course, str) and course != NOT_SURE:
             findings["not_improving_6_weeks"] = course in {"same", "worse"}
+    elif course == "better":
+        findings["not_improving_6_weeks"] = False  # however long it has lasted, it is improving
 
     _set(
         findings,
         "any_cauda_equina_symptom",
         None if answers.get("bladder_bowel") is None else bool(answers["bladder_bowel"]),
     )
+    if get("saddle_numbness") is True:
+        findings["any_cauda_equina_symptom"] = True
     _set(
         findings,
         "infection_risk_factor",
@@ -213,6 +227,7 @@ _WEAKNESS_SIGNS = {
     "knee_gives_way": "knee_gives_way",
     "hip_flexion_weak": "thigh_weak",
     "bilateral_leg_weakness": "both_legs_weak",
+    "leg_heavy_clumsy": "heavy_leg",
 }
 
 
@@ -308,13 +323,17 @@ def _body_map_findings(knowledge: Knowledge, answers: Mapping[str, Any], finding
         findings["pubic_pain"] = "pubic" in ids
         findings["sacroiliac_pain"] = "sacroiliac" in ids
         findings["calf_pain"] = "calf" in ids
-        _set(findings, "thoracic_pain", True if "mid_back" in ids else None)
+        findings["chest_wall_pain"] = "chest_ribs" in ids
+        findings["saddle_pain"] = _SADDLE in ids
+        _set(findings, "thoracic_pain", True if ids & _THORACIC_REGIONS else None)
     if numb is not None:
         ids, zones, sides = describe(numb)
         findings["numbness_leg"] = bool(zones & _THIGH_AND_BELOW)
         findings["numbness_below_knee"] = "below_knee" in zones
         findings["bilateral_numbness"] = len(sides.get("leg_or_buttock", set())) == 2
         findings["bilateral_sole_numbness"] = {"sole_left", "sole_right"} <= set(numb)
+        if _SADDLE in ids:
+            _set(findings, "saddle_numbness", True)
     if pain is not None:
         leg_pain = findings["leg_pain"] or findings["buttock_pain"]
         if leg_pain:
@@ -333,7 +352,9 @@ def _clusters(findings: Findings) -> None:
     if get("duration_3_months_plus") is False:
         findings["asas_inflammatory_back_pain"] = False
     else:
-        not_eased_by_rest = _any_known([get("worse_with_rest"), _not(get("better_lying_down"))])
+        # "Not better with rest": rest or lying down does not ease it (or resting makes it worse).
+        eased_by_rest = _any_known([get("better_lying_down"), get("better_with_rest")])
+        not_eased_by_rest = _any_known([get("worse_with_rest"), _not(eased_by_rest)])
         asas = _at_least(
             4,
             [

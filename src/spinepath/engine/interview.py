@@ -1,6 +1,7 @@
 """The adaptive interview: which questions to ask next, and when to stop.
 
-Order: the core questions (who, where, how long), then the whole warning-sign screen (never skipped),
+Order: the emergency warning signs marked `first` (and their follow-ups), then the core questions (who,
+where, how long), then the rest of the warning-sign screen (never skipped),
 then every question whose answer could still make the result urgent or more serious (a rule or an
 escalation that a missing answer leaves open: the interview never stops while one is open), then
 adaptive questions chosen one by one by expected information gain about the differential plus
@@ -70,6 +71,12 @@ def plan_interview(
         return InterviewStep((), True, triage, asked, 0)
 
     plan_left = pending("plan")
+    # The emergency warning signs (`first`) come before anything else, so that a person who needs
+    # emergency help is told so within a few screens (issue #13); then who, where, how long.
+    first = [q for q in pending("red_flag") if q.first]
+    if first:
+        remaining = len(pending("core")) + len(pending("red_flag")) + 3 + len(plan_left)
+        return InterviewStep(_same_section(first), False, None, asked, remaining)
     for phase in ("core", "red_flag"):
         questions = pending(phase)
         if questions:

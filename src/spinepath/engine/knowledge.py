@@ -570,14 +570,18 @@ def _load_questionnaire(directory: Path, body_map: BodyMap) -> Questionnaire:
     questions: list[Question] = []
     for q in spec.questions:
         _check_refs(file, q.linkId, [q.section], section_ids, "section")
-        _check_languages(file, q.linkId, [q.text, q.help, *(o.text for o in q.options)])
+        _check_languages(file, q.linkId, [q.text, q.help, q.none_text, *(o.text for o in q.options)])
         if q.type in {"choice", "multi"} and not q.options:
             raise KnowledgeError(file, q.linkId, f"a {q.type} question needs options")
         if q.phase == "red_flag":
             _check_warning_sign_question(file, q)
         _check_unique(f"{file} {q.linkId}", (o.value for o in q.options))
+        _check_partly_sure(file, q)
+        if q.first and q.phase != "red_flag":
+            raise KnowledgeError(file, q.linkId, "only a warning-sign (red_flag) question can be asked first")
         if q.enable_when is not None:
-            _check_enable_when(file, q.linkId, q.enable_when, [x.link_id for x in questions])
+            earlier = {x.link_id: x for x in questions}
+            _check_enable_when(file, q.linkId, q.enable_when, earlier, body_map)
         questions.append(
             Question(
                 link_id=q.linkId,
@@ -589,9 +593,11 @@ def _load_questionnaire(directory: Path, body_map: BodyMap) -> Questionnaire:
                 maximum=q.max,
                 text=q.text,
                 help=q.help,
-                options=tuple(Option(o.value, o.finding, o.text) for o in q.options),
+                options=tuple(Option(o.value, o.finding, o.text, tuple(o.unknown)) for o in q.options),
                 enable_when=q.enable_when,
                 diary=q.diary,
+                first=q.first,
+                none_text=q.none_text,
             )
         )
     return Questionnaire(
@@ -601,16 +607,37 @@ def _load_questionnaire(directory: Path, body_map: BodyMap) -> Questionnaire:
     )
 
 
-_ENABLE_FORMS = {"equals", "in", "between", "any_selected", "has_leg_region", "has_both_legs"}
+def _check_partly_sure(file: str, q: schema.QuestionSpec) -> None:
+    """A partly sure option ("yes, but I am not sure how") names other options of its own choice question."""
+    values = {o.value for o in q.options}
+    for option in q.options:
+        if not option.unknown:
+            continue
+        if q.type != "choice":
+            raise KnowledgeError(
+                file, q.linkId, f"'{option.value}': only a choice option can leave others unknown"
+            )
+        strangers = sorted(set(option.unknown) - values) + (
+            [option.value] if option.value in option.unknown else []
+        )
+        if strangers:
+            raise KnowledgeError(
+                file, q.linkId, f"'{option.value}' leaves unknown options it cannot: {strangers}"
+            )
 
 
-def _check_enable_when(file: str, entry: str, rule: Any, earlier: list[str]) -> None:
+_ENABLE_FORMS = {"equals", "in", "between", "includes", "any_selected", "has_leg_region", "has_both_legs"}
+
+
+def _check_enable_when(
+    file: str, entry: str, rule: Any, earlier: Mapping[str, Question], body_map: BodyMap
+) -> None:
     """enable_when may only look at questions asked earlier, in one of the known forms."""
     if not isinstance(rule, dict):
         raise KnowledgeError(file, entry, f"enable_when must be a mapping, got {rule!r}")
     if set(rule) in ({"all"}, {"any"}):
         for item in next(iter(rule.values())):
-            _check_enable_when(file, entry, item, earlier)
+            _check_enable_when(file, entry, item, earlier, body_map)
         return
     forms = set(rule) - {"question"}
     if "question" not in rule or len(forms) != 1 or not forms <= _ENABLE_FORMS:
@@ -619,6 +646,13 @@ def _check_enable_when(file: str, entry: str, rule: Any, earlier: list[str]) -> 
         raise KnowledgeError(
             file, entry, f"enable_when refers to '{rule['question']}', not an earlier question"
         )
+    if "includes" in rule:
+        source = earlier[rule["question"]]
+        allowed = body_map.region_ids if source.type == "regions" else source.option_values
+        if source.type not in {"multi", "regions"} or rule["includes"] not in allowed:
+            raise KnowledgeError(
+                file, entry, f"'includes' needs a list question and one of its values: {rule!r}"
+            )
 
 
 def _load_conditions(

@@ -17,6 +17,8 @@ from .text import LocalText, localise
 
 LEG_ZONES = frozenset({"buttock", "leg_above_knee", "knee", "below_knee"})
 SIDES = ("left", "right")
+# The answer "I am not sure": it tells us nothing, so every option's finding stays unknown (issue #13).
+NOT_SURE = "not_sure"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class Option:
     value: str
     finding: str | None
     text: LocalText
+    # Options whose findings this answer leaves unknown ("yes, but I am not sure what eases it").
+    unknown: tuple[str, ...] = ()
 
     def label(self, language: str) -> str:
         return localise(self.text, language)
@@ -105,6 +109,8 @@ class Question:
     options: tuple[Option, ...]
     enable_when: Any = None
     diary: bool = False
+    none_text: LocalText | None = None  # how "none" reads on a body map ("No pain anywhere")
+    first: bool = False  # asked on the first screen, before anything else (issue #13: warning signs first)
 
     def label(self, language: str) -> str:
         return localise(self.text, language)
@@ -112,12 +118,26 @@ class Question:
     def help_text(self, language: str) -> str:
         return localise(self.help, language)
 
+    def none_label(self, language: str) -> str:
+        """How "none" reads for this question ("" when it has no wording of its own)."""
+        return localise(self.none_text, language)
+
     @property
     def option_values(self) -> frozenset[str]:
         return frozenset(option.value for option in self.options)
 
     def option(self, value: str) -> Option | None:
         return next((option for option in self.options if option.value == value), None)
+
+    def left_unknown(self, value: Any) -> frozenset[str]:
+        """The options whose findings a choice answer leaves unknown: all of them for "not sure", the
+        ones an option names for a partly sure answer ("yes, but I am not sure how"), else none."""
+        if self.type != "choice" or not isinstance(value, str):
+            return frozenset()
+        if value == NOT_SURE:
+            return self.option_values - {NOT_SURE}
+        option = self.option(value)
+        return frozenset(option.unknown) if option else frozenset()
 
 
 class Questionnaire:
@@ -162,6 +182,8 @@ class Questionnaire:
         if "between" in rule:
             low, high = rule["between"]
             return bool(low <= value <= high)
+        if "includes" in rule:
+            return rule["includes"] in value
         if "any_selected" in rule:
             return bool(value) is bool(rule["any_selected"])
         if "has_leg_region" in rule:

@@ -24,6 +24,8 @@ class OptionSpec(Spec):
     value: str
     finding: str | None = None
     text: LocalTextSpec
+    # Other options of the same question whose findings this answer leaves unknown (a partly sure answer).
+    unknown: list[str] = Field(default_factory=list)
 
 
 class QuestionSpec(Spec):
@@ -36,9 +38,12 @@ class QuestionSpec(Spec):
     max: int | None = None
     text: LocalTextSpec
     help: LocalTextSpec | None = None
+    # How "none" reads on a body map ("No pain anywhere"); checklists use "None of these".
+    none_text: LocalTextSpec | None = None
     options: list[OptionSpec] = Field(default_factory=list)
     enable_when: Any = None
     diary: bool = False  # asked again at each pain-diary check-in ("anything new?")
+    first: bool = False  # on the first screen, before anything else (the emergency warning signs)
 
 
 class SectionSpec(Spec):
@@ -55,7 +60,7 @@ class QuestionnaireFile(Spec):
 class RegionSpec(Spec):
     id: str
     sided: bool
-    zone: Literal["back", "trunk_front", "buttock", "leg_above_knee", "knee", "below_knee"]
+    zone: Literal["back", "trunk_front", "perineum", "buttock", "leg_above_knee", "knee", "below_knee"]
     view: Literal["front", "back"]
     label: LocalTextSpec
     roots: list[str] = Field(default_factory=list)

@@ -58,23 +58,37 @@ def required_missing(knowledge: Knowledge, answers: Mapping[str, Any]) -> bool:
 def possible_rules(
     knowledge: Knowledge, findings: Mapping[str, bool], answers: Mapping[str, Any], language: str
 ) -> list[RuleHit]:
-    """Urgent or more serious rules that unanswered optional questions leave open: unknown never reassures.
+    """Rules that unanswered or "not sure" answers leave open count as fired: unknown never reassures.
 
     A rule whose condition is neither certainly true nor certainly false (three-valued logic) could
-    fire with some answer to a question the person skipped or was not asked, so it counts as if it
-    had fired, and says which answers are missing. Only used once every required question is answered:
-    required questions are enforced by every caller instead.
+    fire with some answer to a question the person skipped, was not asked, or answered "not sure", so
+    it counts as if it had fired, and says which answers are missing. For skipped and unasked
+    questions that holds for urgent or more serious rules (the interview asks what could raise the
+    result that far); an answer of "not sure" holds every rule it leaves open, at any level, since no
+    later answer will settle it (a "not sure" is never less guarded than the worst real answer).
     """
     hits = []
     questionnaire = knowledge.questionnaire
+    unsure = {q.link_id for q in questionnaire.questions if q.left_unknown(answers.get(q.link_id))}
     for rule in knowledge.rules:
-        if rule.level.rank < Level.URGENT.rank or rule.when.evaluate(findings) is not None:
+        if rule.when.evaluate(findings) is not None:
             continue
         unknown = [finding for finding in dict.fromkeys(rule.when.leaves()) if finding not in findings]
+        sources = [question for finding in unknown for question in source_questions(knowledge, finding)]
+        unsure_ids = dict.fromkeys(q.link_id for q in sources if q.link_id in unsure)
+        if rule.level.rank < Level.URGENT.rank:
+            # Below urgent, only what the "not sure" answers leave open counts: the rule could fire
+            # with some real answer to them, the questions nobody asked staying unknown.
+            free = frozenset(
+                finding
+                for finding in unknown
+                if any(q.link_id in unsure for q in source_questions(knowledge, finding))
+            )
+            if not free or not rule.when.could_be_satisfied(findings, free):
+                continue
         link_ids = dict.fromkeys(
             question.link_id
-            for finding in unknown
-            for question in source_questions(knowledge, finding)
+            for question in sources
             if answers.get(question.link_id) is None
             and questionnaire.is_enabled(question, answers) is not False
         )
@@ -83,14 +97,12 @@ def possible_rules(
             for finding, present in dict.fromkeys(rule.when.supporting(findings))
         )
         missing = tuple(
-            Reason(
-                link_id,
-                False,
-                knowledge.message("unanswered_reason", language).format(
-                    question=questionnaire.by_id[link_id].label(language)
-                ),
-            )
+            Reason(link_id, False, _about(knowledge, "unanswered_reason", link_id, language))
             for link_id in link_ids
+        )
+        not_sure = tuple(
+            Reason(link_id, False, _about(knowledge, "unsure_reason", link_id, language))
+            for link_id in unsure_ids
         )
         hits.append(
             RuleHit(
@@ -100,7 +112,7 @@ def possible_rules(
                     title=localise(rule.title, language)
                 ),
                 action=localise(rule.action, language),
-                because=known + missing,
+                because=known + missing + not_sure,
                 source=f"{rule.source}; spinepath safety rule: unknown never reassures",
                 clinician=rule.clinician,
                 conditions=rule.conditions,
@@ -108,6 +120,12 @@ def possible_rules(
         )
     hits.sort(key=lambda hit: -hit.level.rank)
     return hits
+
+
+def _about(knowledge: Knowledge, message: str, link_id: str, language: str) -> str:
+    """A reason naming a question ("you did not answer: ...", "you were not sure: ...")."""
+    question = knowledge.questionnaire.by_id[link_id].label(language)
+    return knowledge.message(message, language).format(question=question)
 
 
 def possible_escalations(

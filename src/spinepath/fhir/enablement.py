@@ -189,6 +189,8 @@ class _FhirPath:
         if "between" in rule and kind == "integer":
             low, high = rule["between"]
             return f"{values}.where($this >= {_literal(low)} and $this <= {_literal(high)}).exists()"
+        if "includes" in rule and kind in {"multi", "regions"}:
+            return f"{values}.where(code = {_literal(rule['includes'])}).exists()"
         if "any_selected" in rule and kind in {"multi", "regions"}:
             selected = f"{values}.where(code != {_literal(NONE_CODE)}).exists()"
             return selected if rule["any_selected"] else _not(selected)

@@ -46,13 +46,13 @@ def _control(code: str) -> dict[str, Any]:
     return {"url": _ITEM_CONTROL, "valueCodeableConcept": {"coding": [coding]}}
 
 
-def _none_option(kind: str, language: str) -> dict[str, Any]:
-    labels = _NONE_LABEL[kind]
+def _none_option(question: Question, language: str) -> dict[str, Any]:
+    labels = _NONE_LABEL[question.type]
     return {
         "valueCoding": {
             "system": OPTION_SYSTEM,
             "code": NONE_CODE,
-            "display": labels.get(language, labels["en"]),
+            "display": question.none_label(language) or labels.get(language, labels["en"]),
         },
         "extension": [{"url": _OPTION_EXCLUSIVE, "valueBoolean": True}],
     }
@@ -68,7 +68,7 @@ def _answer_options(question: Question, q: Questionnaire, language: str) -> list
         raise ValueError(f"{question.link_id}: the option value '{NONE_CODE}' is reserved for 'none'")
     options = [{"valueCoding": {"system": s, "code": c, "display": d}} for s, c, d in coded]
     if question.type in {"multi", "regions"}:
-        options.append(_none_option(question.type, language))
+        options.append(_none_option(question, language))
     return options
 
 
@@ -153,7 +153,7 @@ def _answers(question: Question, value: Any, q: Questionnaire, language: str) ->
     if question.type == "choice":
         return [{"valueCoding": _option_coding(question, value, language)}]
     if not value:
-        return [{"valueCoding": _none_option(question.type, language)["valueCoding"]}]
+        return [{"valueCoding": _none_option(question, language)["valueCoding"]}]
     if question.type == "multi":
         return [{"valueCoding": _option_coding(question, v, language)} for v in value]
     return [

@@ -26,9 +26,10 @@ class ChecklistField(forms.MultipleChoiceField):
     mean "none" or "I did not read it", and only the first is safe to assume.
     """
 
-    def __init__(self, *, must_answer: bool, **kwargs: Any) -> None:
+    def __init__(self, *, must_answer: bool, missing: Any = None, **kwargs: Any) -> None:
         super().__init__(required=False, **kwargs)
         self.must_answer = must_answer
+        self.missing = missing or _("Please tick every answer that applies, or tick “None of these”.")
 
     def validate(self, value: Any) -> None:
         super().validate(value)
@@ -38,9 +39,7 @@ class ChecklistField(forms.MultipleChoiceField):
                 code="none_and_other",
             )
         if self.must_answer and not value:
-            raise ValidationError(
-                _("Please tick every answer that applies, or tick “None of these”."), code="required"
-            )
+            raise ValidationError(self.missing, code="required")
 
     def clean(self, value: Any) -> list[str]:
         chosen: list[str] = super().clean(value)
@@ -102,15 +101,25 @@ def field_for(question: Question, language: str, *, none_box: bool = True) -> fo
             choices=[*((o.value, o.label(language)) for o in question.options), *none],
             widget=forms.CheckboxSelectMultiple(attrs={"data-checklist": ""}),
         )
+    # A body map: the places, plus its own exclusive "nowhere" box ("No pain anywhere"), so that a
+    # person with numbness but no pain can say so, and an empty map is never mistaken for an answer.
     body_map = get_body_map()
-    return forms.MultipleChoiceField(
+    nowhere = question.none_label(language) or gettext("Nowhere")
+    return ChecklistField(
         label=label,
         help_text=help_text,
-        required=question.required,
-        choices=[(r, body_map.label(r, language)) for r in sorted(body_map.region_ids)],
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Please tick at least one place.")},
+        must_answer=question.required,
+        missing=lazy(_nowhere_message, str)(nowhere),
+        choices=[
+            *((r, body_map.label(r, language)) for r in sorted(body_map.region_ids)),
+            (NONE_OF_THESE, nowhere),
+        ],
+        widget=forms.CheckboxSelectMultiple(attrs={"data-checklist": ""}),
     )
+
+
+def _nowhere_message(nowhere: str) -> str:
+    return gettext("Please tick every place that applies, or tick “%(nowhere)s”.") % {"nowhere": nowhere}
 
 
 class StepForm(forms.Form):
@@ -130,7 +139,7 @@ class StepForm(forms.Form):
         initial: dict[str, Any] = {}
         for question in questions:
             value = answers.get(question.link_id)
-            if question.type == "multi" and value == []:
+            if question.type in {"multi", "regions"} and value == []:
                 value = [NONE_OF_THESE]
             initial[question.link_id] = value
         return initial

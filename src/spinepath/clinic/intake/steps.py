@@ -10,6 +10,7 @@ GET that shows them, so no page is ever the result of a POST and the browser nev
 from __future__ import annotations
 
 import contextlib
+import math
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
@@ -20,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from spinepath.clinic.i18n import current_language
-from spinepath.engine import AnswerError, get_questionnaire, plan_interview
+from spinepath.engine import QUESTIONS_PER_STEP, AnswerError, get_questionnaire, plan_interview
 from spinepath.engine.questionnaire import Question
 
 from . import bodymap_svg, services
@@ -69,6 +70,17 @@ def answered_steps(interview: Interview) -> list[list[str]]:
     ]
 
 
+def steps_in_total(interview: Interview) -> int:
+    """The interview's length in steps as far as it can be told now: the steps answered, plus the one
+    being asked and those its remaining questions need (an estimate: the interview is adaptive)."""
+    answered = len(answered_steps(interview))
+    plan = plan_interview(interview.answers)
+    if plan.done:
+        return max(answered, 1)
+    later = max(plan.remaining - len(plan.questions), 0)
+    return answered + 1 + math.ceil(later / QUESTIONS_PER_STEP)
+
+
 def _context(
     interview: Interview, form: StepForm, *, remaining: int, editing: bool, number: int | None, action: str
 ) -> dict[str, Any]:
@@ -95,6 +107,8 @@ def _context(
         "editing": editing,
         "action": action,
         "back_url": back_url,
+        "step_number": number,
+        "step_total": max(steps_in_total(interview), number or 1) if number is not None else None,
     }
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from spinepath.clinic.i18n import current_language
 from spinepath.engine import Level, assess, get_questionnaire, pending_follow_ups, plan_interview
 
-from . import services
+from . import services, timing
 from .display import describe_answer
 from .forms import DiaryForm, FollowUpContactForm, StepForm
 from .models import FollowUpContact, Interview
@@ -34,7 +34,11 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         interview = services.start_interview(language=current_language())
         return redirect("intake:step", token=interview.token)
-    return render(request, "intake/start.html")
+    return render(
+        request,
+        "intake/start.html",
+        {"about_minutes": timing.ABOUT_MINUTES, "up_to_minutes": timing.UP_TO_MINUTES},
+    )
 
 
 @never_cache

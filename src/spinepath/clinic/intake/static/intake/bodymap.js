@@ -13,7 +13,11 @@
     map.querySelectorAll(".region").forEach(function (shape) {
       shape.addEventListener("click", function () {
         var input = box(shape.getAttribute("data-region"));
-        if (input) { input.checked = !input.checked; paint(); }
+        if (!input) { return; }
+        input.checked = !input.checked;
+        var nowhere = box("none_of_these");  // a marked place and "No pain anywhere" exclude each other
+        if (input.checked && nowhere) { nowhere.checked = false; }
+        paint();
       });
     });
     map.addEventListener("change", paint);
@@ -27,6 +31,8 @@
     document.querySelectorAll('input[data-checklist][name="' + input.name + '"]').forEach(function (other) {
       if (other !== input && (none || other.value === "none_of_these")) { other.checked = false; }
     });
+    var map = input.closest("[data-bodymap]");
+    if (map) { map.dispatchEvent(new Event("change")); }  // repaint the drawing after unticking
   });
   // Print: the button only appears when it can work.
   document.querySelectorAll("[data-print]").forEach(function (button) {
