@@ -13,7 +13,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from spinepath.engine import Level, assess, get_knowledge
+from spinepath.engine.findings import compute_findings
 from spinepath.engine.model import Assessment
+from spinepath.engine.text import localise
 
 from .helpers import baseline
 from .strategies import answers as any_answers
@@ -183,6 +185,40 @@ def _values(question: Any) -> list[Any]:
     return [[region] for region in sorted(get_knowledge().body_map.region_ids)]
 
 
+def _safety_reasons() -> set[str]:
+    """The reasons of the guards that protect (a serious-spine concern, or a guard that also acts on an
+    unknown answer), not those that only tailor (e.g. "bending forward makes it worse": try another stretch)."""
+    return {
+        localise(text, "en")
+        for advice in get_knowledge().self_care
+        for guard in advice.avoid_if
+        if guard.concerns or guard.unknown_text
+        for text in (guard.text, guard.unknown_text)
+        if text is not None
+    }
+
+
+def _contradicts(question: Any, value: Any, answers: dict[str, Any]) -> bool:
+    """An answer whose finding the person's other answers have already settled as absent (they said
+    "no fall or injury"; this answer says "it started after an injury") is a contradiction, not more
+    information. The engine takes the worse reading when both are given; a skip keeps the answer given."""
+    chosen = {value} if isinstance(value, str) else set(value) if isinstance(value, list) else set()
+    settled = compute_findings(get_knowledge(), answers)
+    return any(
+        option.value in chosen and option.finding and settled.get(option.finding) is False
+        for option in getattr(question, "options", ())
+    )
+
+
+def test_a_contradiction_takes_the_more_guarded_reading_and_a_skip_keeps_the_answer_given() -> None:
+    seventy = {**baseline(), "age": 70, "injury": "none"}
+    seventy.pop("onset", None)
+    told_no_injury = offered(assess(seventy))
+    contradicted = assess({**seventy, "onset": "injury"})
+    assert told_no_injury >= FLEXION_AND_MASSAGE
+    assert set(withheld(contradicted)) >= FLEXION_AND_MASSAGE
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_answers(), st.data())
 def test_a_skipped_question_never_leaves_advice_less_guarded_than_any_answer_to_it(
@@ -201,11 +237,14 @@ def test_a_skipped_question_never_leaves_advice_less_guarded_than_any_answer_to_
     for value in _values(question):
         if question.type == "integer" and not (question.minimum or 0) <= value <= (question.maximum or 120):
             continue
+        if _contradicts(question, value, answers):
+            continue
         completed = questionnaire.validate({**answers, question.link_id: value})
         if not set(answers) <= set(completed):
             continue  # the answer switched other questions off: not simply more information
         with_answer = assess(completed)
-        guarded = (FLEXION_AND_MASSAGE | {NSAIDS}) & set(withheld(with_answer))
+        protected = {item for item, why in withheld(with_answer).items() if why in _safety_reasons()}
+        guarded = (FLEXION_AND_MASSAGE | {NSAIDS}) & protected
         assert not guarded & offered(without), (
             f"skipping {question.link_id} offers {sorted(guarded & offered(without))}, "
             f"which answering {value!r} withholds"
