@@ -1,0 +1,554 @@
+"""What the questions not asked yet could still do to the triage level: a floor and a ceiling.
+
+The adaptive interview stops only when every way of answering the remaining questions gives the same
+level (issue #13: fewer questions, same result; issue #10: it never stops while an unasked question
+could still raise the level). These bounds are what it checks, and they say which open questions could
+still move the level, and how far.
+
+A finding is *settled* when no question it comes from (findings.DERIVED_FROM, or the questions that list
+it as an option) is still open: later answers cannot change it. An unsettled finding may end up present,
+absent or unknown (skipped, "not sure"). Rules are evaluated over those sets of possible values, and
+conditions' scores over their most and least favourable completions (`_Scores`). Every approximation
+only widens the bounds, so they may be loose but never wrong: every completion of the answers is
+assessed somewhere between the floor and the ceiling.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import differential as differential_module
+from .expressions import Expr
+from .findings import ALSO_FROM, DERIVED_FROM, compute_findings
+from .knowledge import Condition, EvidenceItem, Knowledge
+from .model import Level
+
+Possible = frozenset[bool | None]
+_ANY: Possible = frozenset({True, False, None})
+_COUNTS = frozenset({True, None})  # an urgent rule counts when certainly met, or left open (unknown)
+_DOMINATORS = 4  # the likeliest unpinned conditions tried as the ones that outrank a would-be leader
+
+
+@dataclass(frozen=True)
+class Prospect:
+    """What answering one open question could still decide."""
+
+    level: Level  # the most serious level among the undecided things it feeds
+    deciding: bool  # it feeds a rule that the answers so far meet, but that a later answer could undo
+    share: float  # its share of what is undecided: each undecided thing above the floor, weighted by
+    # its level (x10 per level), divided among the open questions behind it
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The lowest and highest level any completion of the answers can be assessed at, and the open
+    questions that could move it (with the questions that must come first to make them apply)."""
+
+    floor: Level
+    ceiling: Level
+    open: Mapping[str, Prospect]
+
+    @property
+    def settled(self) -> bool:
+        return self.floor is self.ceiling
+
+
+def bounds(knowledge: Knowledge, answers: Mapping[str, Any]) -> Bounds:
+    """Floor and ceiling of the level over every way the open questions could be answered (`answers`
+    must be validated). A question that was asked and skipped (None) stays unknown in every completion."""
+    return _Bounder(knowledge, answers).run()
+
+
+def sources(knowledge: Knowledge) -> Mapping[str, frozenset[str]]:
+    """Finding -> the questions whose answers set it (built once per knowledge version)."""
+    table = _SOURCES.get(knowledge.version)
+    if table is None:
+        found: dict[str, set[str]] = {}
+        for question in knowledge.questionnaire.questions:
+            for option in question.options:
+                if option.finding:
+                    found.setdefault(option.finding, set()).add(question.link_id)
+        for finding, link_ids in (*DERIVED_FROM.items(), *ALSO_FROM.items()):
+            found.setdefault(finding, set()).update(link_ids)
+        table = {finding: frozenset(link_ids) for finding, link_ids in found.items()}
+        _SOURCES[knowledge.version] = table
+    return table
+
+
+_SOURCES: dict[str, Mapping[str, frozenset[str]]] = {}
+
+
+def open_questions(knowledge: Knowledge, answers: Mapping[str, Any]) -> frozenset[str]:
+    """Questions whose answer could still come in: not asked yet and not certainly inapplicable (and
+    answers to questions that might yet stop applying, which validation would then drop)."""
+    questionnaire = knowledge.questionnaire
+    return frozenset(
+        q.link_id
+        for q in questionnaire.questions
+        if (q.link_id not in answers and questionnaire.is_enabled(q, answers) is not False)
+        or (q.link_id in answers and questionnaire.is_enabled(q, answers) is None)
+    )
+
+
+@dataclass
+class _Item:
+    """Something not yet decided that would put the level at `level`."""
+
+    level: Level
+    findings: frozenset[str]  # the findings it depends on
+    fired: bool = False  # it is met by the answers as they stand (but a later answer could undo it)
+    questions: tuple[str, ...] = ()  # open questions it depends on directly, whatever their findings
+
+
+@dataclass
+class _Feed:
+    level: Level = Level.SELF_CARE
+    deciding: bool = False
+    share: float = 0.0
+
+
+class _Bounder:
+    def __init__(self, knowledge: Knowledge, answers: Mapping[str, Any]) -> None:
+        self.kb = knowledge
+        self.answers = answers
+        self.pending = open_questions(knowledge, answers)
+        self.findings = compute_findings(knowledge, answers)
+        self.table = sources(knowledge)
+        # A symptom ticked anywhere stays ticked ("present wins", findings.py): no later answer undoes it.
+        ticked = _ticked(knowledge, answers)
+        self.unsettled = frozenset(
+            f for f, link_ids in self.table.items() if link_ids & self.pending and f not in ticked
+        )
+        self.floor = Level.SELF_CARE
+        self.ceiling = Level.SELF_CARE
+        self.items: list[_Item] = []
+
+    def raise_floor(self, level: Level) -> None:
+        self.floor = self.floor.at_least(level)
+        self.ceiling = self.ceiling.at_least(level)
+
+    def raise_ceiling(self, level: Level) -> None:
+        self.ceiling = self.ceiling.at_least(level)
+
+    # ------------------------------------------------------------------ possible values of expressions
+    def possible(self, expr: Expr) -> Possible:
+        """Every value `expr` could take in some completion (findings taken as independent)."""
+        op = expr.op
+        if op == "finding":
+            return _ANY if expr.finding in self.unsettled else frozenset({self.findings.get(expr.finding)})
+        sets = [self.possible(arg) for arg in expr.args]
+        out: set[bool | None] = set()
+        if op in {"all", "any"}:
+            decisive, other = (False, True) if op == "all" else (True, False)
+            if any(decisive in s for s in sets):
+                out.add(decisive)
+            if all(other in s for s in sets):
+                out.add(other)
+            if all(s - {decisive} for s in sets) and any(None in s for s in sets):
+                out.add(None)
+        elif op == "not":
+            out.update(None if v is None else not v for v in sets[0])
+        elif op == "unless":
+            if sets[0] - {True}:
+                out.add(True)
+            if True in sets[0]:
+                out.add(False)
+        elif op == "at_least":
+            n = expr.n
+            if sum(True in s for s in sets) >= n:
+                out.add(True)
+            if sum(False not in s for s in sets) < n:
+                out.add(False)
+            if any(None in s for s in sets) and sum(s == {True} for s in sets) < n <= sum(
+                bool(s - {False}) for s in sets
+            ):
+                out.add(None)
+        else:  # pragma: no cover - the loader accepts no other form
+            raise AssertionError(op)
+        return frozenset(out)
+
+    # ------------------------------------------------------------------ the parts of the level
+    def run(self) -> Bounds:
+        pinned_possible: set[str] = set()
+        pinned_certain: set[str] = set()
+        for rule in self.kb.rules:
+            values = self.possible(rule.when)
+            urgent = rule.level.rank >= Level.URGENT.rank
+            counting = _COUNTS if urgent else frozenset({True})
+            if urgent and True in values:
+                pinned_possible.update(rule.conditions)
+                if values == {True}:
+                    pinned_certain.update(rule.conditions)
+            if values <= counting:
+                self.raise_floor(rule.level)
+            elif values & counting:
+                self.raise_ceiling(rule.level)
+                fired = rule.when.evaluate(self.findings) is True
+                self.items.append(_Item(rule.level, frozenset(rule.when.leaves()), fired))
+        self._conditions(pinned_possible, pinned_certain)
+        self._unscreened()
+        return Bounds(floor=self.floor, ceiling=self.ceiling, open=self._prospects())
+
+    def _conditions(self, pinned_possible: set[str], pinned_certain: set[str]) -> None:
+        """Escalations (a condition probable enough to raise the level) and the leading condition's
+        usual disposition."""
+        scores = _Scores(self)
+        by_id: dict[str, Condition] = {}
+        included_certain: set[str] = set()
+        for condition in self.kb.conditions:
+            requires = (
+                self.possible(condition.requires) if condition.requires is not None else frozenset({True})
+            )
+            if requires - {False}:
+                by_id[condition.id] = condition
+                if False not in requires:
+                    included_certain.add(condition.id)
+        low = {c: scores.low(by_id[c]) for c in by_id}
+        high = {c: scores.high(by_id[c]) for c in by_id}
+        total_high = sum(_sigmoid(x) for x in high.values()) or 1.0
+        unpinned = sorted(
+            (c for c in by_id if c in included_certain and c not in pinned_possible), key=lambda c: -low[c]
+        )[:_DOMINATORS]
+
+        def escalation(condition_id: str, log_odds: float) -> int:
+            escalate = by_id[condition_id].escalate
+            return escalate.level.rank if escalate and log_odds >= _logit(escalate.probability) else -1
+
+        def certainly_listed(condition_id: str) -> bool:
+            if condition_id not in included_certain:
+                return False
+            if condition_id in pinned_certain:
+                return True
+            above = sum(
+                1
+                for d in by_id
+                if d != condition_id and d not in pinned_certain and high[d] > low[condition_id]
+            )
+            share = _sigmoid(low[condition_id]) / total_high
+            return (
+                share >= differential_module.MIN_SHARE
+                and above < differential_module.MOST_LIKELY_ALWAYS_SHOWN
+            )
+
+        for condition_id, condition in by_id.items():
+            escalate = condition.escalate
+            if escalate is None or high[condition_id] < _logit(escalate.probability):
+                continue
+            if low[condition_id] >= _logit(escalate.probability) and certainly_listed(condition_id):
+                self.raise_floor(escalate.level)
+            else:
+                self.raise_ceiling(escalate.level)
+                self.items.append(_Item(escalate.level, _evidence(condition)))
+
+        # The leading condition: the first one listed that no rule pinned (escalated ones first, then the
+        # most probable). A condition d that is certainly unpinned, certainly more probable than c and
+        # escalated at least as high ranks above c in every completion, and is listed whenever c is. Only
+        # leaders whose usual disposition is above the floor so far can change anything.
+        outranked_cache: dict[str, bool] = {}
+
+        def outranked(c: str) -> bool:
+            if c not in outranked_cache:
+                outranked_cache[c] = any(
+                    d != c
+                    and escalation(d, low[d]) >= escalation(c, high[c])
+                    and (low[d] > high[c] or scores.lower_bound({d: 1.0, c: -1.0}) > 0)
+                    for d in unpinned
+                )
+            return outranked_cache[c]
+
+        def covered(c: str) -> bool:
+            """Leading adds nothing to c's own escalation if c could lead only while probable enough to
+            escalate: below its threshold, a condition that is not would outrank it."""
+            escalate = by_id[c].escalate
+            if escalate is None or escalate.level.rank < by_id[c].disposition.rank:
+                return False
+            threshold = _logit(escalate.probability)
+            return any(
+                low[d] >= threshold or scores.lower_bound({d: 0.75, c: -0.5}) > 0.25 * threshold
+                for d in unpinned
+                if d != c
+            )
+
+        listed_cache: list[bool] = []
+
+        def someone_listed() -> bool:
+            """Whether some unpinned condition is certainly listed (if not, the first pinned one leads)."""
+            if not listed_cache:
+                enough = _logit(differential_module.MIN_SHARE * total_high)
+                listed_cache.append(
+                    any(scores.lower_bound({d: 1.0}) >= enough for d in unpinned)
+                    or any(
+                        scores.lower_bound({d: 0.5, e: 0.5}) >= enough
+                        for i, d in enumerate(unpinned)
+                        for e in unpinned[i + 1 :]
+                    )
+                )
+            return listed_cache[0]
+
+        candidates = sorted(
+            (c for c in by_id if c not in pinned_certain), key=lambda c: by_id[c].disposition.rank
+        )
+        low_leader = Level.SELF_CARE
+        for c in candidates:
+            disposition = by_id[c].disposition
+            if disposition.rank <= self.floor.rank or not outranked(c):
+                low_leader = disposition
+                break
+        if low_leader.rank > self.floor.rank and someone_listed():
+            self.raise_floor(low_leader)
+        # The most serious would-be leaders only: the ceiling is theirs, and once answers rule them out,
+        # the next call finds the next ones.
+        leaders: list[str] = []
+        pinned_above = [
+            c for c in by_id if c in pinned_possible and by_id[c].disposition.rank > self.floor.rank
+        ]
+        if pinned_above and not someone_listed():
+            leaders += pinned_above
+        for c in reversed(candidates):
+            rank = by_id[c].disposition.rank
+            if rank <= self.floor.rank or (
+                leaders and rank < max(by_id[x].disposition.rank for x in leaders)
+            ):
+                break
+            if not outranked(c) and not covered(c):
+                leaders.append(c)
+        if leaders:
+            high_leader = max((by_id[c].disposition for c in leaders), key=lambda level: level.rank)
+            self.raise_ceiling(high_leader)
+            leaves: set[str] = set()
+            for c in (*leaders, *unpinned):
+                leaves |= _evidence(by_id[c])
+            self.items.append(_Item(high_leader, frozenset(leaves)))
+
+    def _unscreened(self) -> None:
+        """An unanswered warning-sign question keeps the level at routine or above."""
+        questionnaire = self.kb.questionnaire
+        red_flags = [q for q in questionnaire.questions if q.phase == "red_flag"]
+        skipped = [q for q in red_flags if q.link_id in self.answers and self.answers[q.link_id] is None]
+        if any(questionnaire.is_enabled(q, self.answers) is True for q in skipped):
+            self.raise_floor(Level.ROUTINE)
+        pending = [q.link_id for q in red_flags if q.link_id in self.pending]
+        if pending or any(questionnaire.is_enabled(q, self.answers) is None for q in skipped):
+            self.raise_ceiling(Level.ROUTINE)
+            self.items.append(_Item(Level.ROUTINE, frozenset(), questions=tuple(pending)))
+
+    # ------------------------------------------------------------------ what each open question could do
+    def _prospects(self) -> dict[str, Prospect]:
+        feeds: dict[str, _Feed] = {}
+        for item in self.items:
+            if item.level.rank <= self.floor.rank:
+                continue
+            behind = set(item.questions)
+            for finding in item.findings & self.unsettled:
+                behind |= self.table[finding] & self.pending
+            for link_id in behind:
+                entry = feeds.setdefault(link_id, _Feed())
+                entry.level = entry.level.at_least(item.level)
+                entry.deciding = entry.deciding or item.fired
+                entry.share += 10.0**item.level.rank / len(behind)
+        return self._askable(feeds)
+
+    def _askable(self, feeds: Mapping[str, _Feed]) -> dict[str, Prospect]:
+        """The open questions that could move the level; for a follow-up that does not apply yet, the
+        questions it follows instead (they come first)."""
+        questionnaire = self.kb.questionnaire
+        askable: dict[str, _Feed] = {}
+        stack = list(feeds.items())
+        while stack:
+            link_id, entry = stack.pop()
+            question = questionnaire.by_id[link_id]
+            enabled = questionnaire.is_enabled(question, self.answers)
+            if enabled is True and link_id not in self.answers:
+                merged = askable.setdefault(link_id, _Feed())
+                merged.level = merged.level.at_least(entry.level)
+                merged.deciding = merged.deciding or entry.deciding
+                merged.share += entry.share
+            elif enabled is None:
+                stack.extend((parent, entry) for parent in _enable_sources(question.enable_when))
+        return {link_id: Prospect(e.level, e.deciding, e.share) for link_id, e in askable.items()}
+
+
+def _ticked(knowledge: Knowledge, answers: Mapping[str, Any]) -> set[str]:
+    """Option findings chosen in answers to questions that certainly apply."""
+    questionnaire = knowledge.questionnaire
+    ticked: set[str] = set()
+    for link_id, value in answers.items():
+        question = questionnaire.by_id[link_id]
+        if value is None or question.type not in {"choice", "multi"}:
+            continue
+        if questionnaire.is_enabled(question, answers) is not True:
+            continue
+        chosen = {value} if question.type == "choice" else set(value)
+        ticked.update(
+            option.finding for option in question.options if option.finding and option.value in chosen
+        )
+    return ticked
+
+
+def _enable_sources(rule: Any) -> set[str]:
+    if rule is None:
+        return set()
+    if "all" in rule or "any" in rule:
+        return {s for item in rule.get("all") or rule["any"] for s in _enable_sources(item)}
+    return {str(rule["question"])}
+
+
+def _evidence(condition: Condition) -> frozenset[str]:
+    """The findings a condition's score, and whether it is listed at all, depend on."""
+    leaves = {item.finding for item in condition.evidence}
+    if condition.requires is not None:
+        leaves.update(condition.requires.leaves())
+    return frozenset(leaves)
+
+
+def _sigmoid(log_odds: float) -> float:
+    return 1 / (1 + math.exp(-max(min(log_odds, 50.0), -50.0)))
+
+
+def _logit(probability: float) -> float:
+    return math.log(probability / (1 - probability))
+
+
+class _Scores:
+    """Bounds on conditions' log-odds over every completion of the unsettled findings.
+
+    `low`/`high`: the damped score of the least and most favourable completion, each finding on its own
+    (as differential.best_case_probability).
+    `lower_bound` bounds a weighted sum of several conditions' scores at once, which is how "c never
+    outscores d" is shown. It relaxes the damping into something linear in each finding: adding a
+    finding to a group moves the group's damped sum by at most its full log ratio, and by at least that
+    ratio times the smallest weight it could get. Then each unsettled finding (or the options of one
+    single-choice question, which exclude each other) is minimised on its own; treating everything else
+    as independent only loosens the bound.
+    """
+
+    def __init__(self, bounder: _Bounder) -> None:
+        self.bounder = bounder
+        self.linear: dict[str, tuple[float, float, dict[str, tuple[float, float, float, float]]]] = {}
+        self.exclusive = _exclusive_choices(bounder)
+        self.cache: dict[tuple[tuple[str, float], ...], float] = {}
+        self.conditions = {condition.id: condition for condition in bounder.kb.conditions}
+
+    def low(self, condition: Condition) -> float:
+        return self._extreme(condition, -1.0)
+
+    def high(self, condition: Condition) -> float:
+        return self._extreme(condition, 1.0)
+
+    def _extreme(self, condition: Condition, sign: float) -> float:
+        completed: dict[str, bool] = dict(self.bounder.findings)
+        for item in condition.evidence:
+            if item.finding not in self.bounder.unsettled:
+                continue
+            positive, negative = sign * item.log_lr_pos, sign * item.log_lr_neg
+            if positive > max(0.0, negative):
+                completed[item.finding] = True
+            elif negative > 0.0:
+                completed[item.finding] = False
+            else:
+                completed.pop(item.finding, None)
+        return differential_module.score(condition, completed)[0]
+
+    def _linear(
+        self, condition: Condition
+    ) -> tuple[float, float, dict[str, tuple[float, float, float, float]]]:
+        """The constant parts of the lower and upper bound, and per unsettled finding its lower and upper
+        contribution when present and when absent (unknown contributes nothing)."""
+        cached = self.linear.get(condition.id)
+        if cached is not None:
+            return cached
+        findings, unsettled = self.bounder.findings, self.bounder.unsettled
+        groups: dict[str, list[EvidenceItem]] = {}
+        for item in condition.evidence:
+            groups.setdefault(item.group, []).append(item)
+        const_low = const_high = condition.prior_log_odds
+        terms: dict[str, tuple[float, float, float, float]] = {}
+        for group in groups.values():
+            known = [
+                item.log_lr_pos if findings[item.finding] else item.log_lr_neg
+                for item in group
+                if item.finding not in unsettled and findings.get(item.finding) is not None
+            ]
+            open_items = [item for item in group if item.finding in unsettled]
+            if not open_items:
+                exact = _damped([x for x in known if x > 0]) + _damped([x for x in known if x < 0])
+                const_low += exact
+                const_high += exact
+                continue
+            n_pos = sum(x > 0 for x in known) + sum(max(i.log_lr_pos, i.log_lr_neg) > 0 for i in open_items)
+            n_neg = sum(x < 0 for x in known) + sum(min(i.log_lr_pos, i.log_lr_neg) < 0 for i in open_items)
+            shrink_pos, shrink_neg = 0.5 ** max(n_pos - 1, 0), 0.5 ** max(n_neg - 1, 0)
+            const_low += sum(x * shrink_pos if x > 0 else x for x in known)
+            const_high += sum(x if x > 0 else x * shrink_neg for x in known)
+            for item in open_items:
+                yes, no = item.log_lr_pos, item.log_lr_neg
+                terms[item.finding] = (
+                    yes * shrink_pos if yes > 0 else yes,
+                    no * shrink_pos if no > 0 else no,
+                    yes if yes > 0 else yes * shrink_neg,
+                    no if no > 0 else no * shrink_neg,
+                )
+        cached = (const_low, const_high, terms)
+        self.linear[condition.id] = cached
+        return cached
+
+    def lower_bound(self, weights: Mapping[str, float]) -> float:
+        """A lower bound on the weighted sum of the conditions' log-odds over every completion."""
+        key = tuple(sorted(weights.items()))
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        total = 0.0
+        present_absent: dict[str, tuple[float, float]] = {}
+        for condition_id, weight in weights.items():
+            const_low, const_high, terms = self._linear(self.conditions[condition_id])
+            total += weight * (const_low if weight >= 0 else const_high)
+            for finding, (low_yes, low_no, high_yes, high_no) in terms.items():
+                yes, no = (low_yes, low_no) if weight >= 0 else (high_yes, high_no)
+                before = present_absent.get(finding, (0.0, 0.0))
+                present_absent[finding] = (before[0] + weight * yes, before[1] + weight * no)
+        for option_findings in self.exclusive:
+            involved = [f for f in option_findings if f in present_absent]
+            if not involved:
+                continue
+            none_chosen = sum(present_absent[f][1] for f in involved)
+            total += min(
+                0.0,  # skipped, or "not sure"
+                none_chosen,  # an option with no finding of its own
+                *(none_chosen - present_absent[f][1] + present_absent[f][0] for f in involved),
+            )
+            for f in involved:
+                del present_absent[f]
+        total += sum(min(0.0, yes, no) for yes, no in present_absent.values())
+        self.cache[key] = total
+        return total
+
+
+def _damped(values: list[float]) -> float:
+    """Same-direction log ratios of one group, damped as differential.score does: 1, 1/2, 1/4 ..."""
+    total, weight = 0.0, 1.0
+    for value in sorted(values, key=abs, reverse=True):
+        total += weight * value
+        weight /= 2
+    return total
+
+
+def _exclusive_choices(bounder: _Bounder) -> list[tuple[str, ...]]:
+    """For each open single-choice question, its option findings that no other question sets: at most
+    one of them is present."""
+    groups = []
+    for link_id in bounder.pending:
+        question = bounder.kb.questionnaire.by_id[link_id]
+        if question.type != "choice":
+            continue
+        own = tuple(
+            option.finding
+            for option in question.options
+            if option.finding and bounder.table.get(option.finding) == frozenset({link_id})
+        )
+        if len(own) > 1:
+            groups.append(own)
+    return groups
