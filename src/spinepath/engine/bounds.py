@@ -82,15 +82,21 @@ _SOURCES: dict[str, Mapping[str, frozenset[str]]] = {}
 
 
 def open_questions(knowledge: Knowledge, answers: Mapping[str, Any]) -> frozenset[str]:
-    """Questions whose answer could still come in: not asked yet and not certainly inapplicable (and
-    answers to questions that might yet stop applying, which validation would then drop)."""
+    """Questions whose answer could still come in: not asked yet and not certainly inapplicable, and
+    answers to questions that might yet stop applying (validation would then drop them). A follow-up
+    whose applying hangs only on answers already given (a skipped question it follows) is not open:
+    it stays unknown for good."""
     questionnaire = knowledge.questionnaire
-    return frozenset(
-        q.link_id
-        for q in questionnaire.questions
-        if (q.link_id not in answers and questionnaire.is_enabled(q, answers) is not False)
-        or (q.link_id in answers and questionnaire.is_enabled(q, answers) is None)
-    )
+    pending: set[str] = set()
+    for _ in range(2):  # a follow-up may come before the question it follows; twice settles both
+        for q in questionnaire.questions:
+            enabled = questionnaire.is_enabled(q, answers)
+            hanging = enabled is None and any(
+                source not in answers or source in pending for source in _enable_sources(q.enable_when)
+            )
+            if hanging or (enabled is True and q.link_id not in answers):
+                pending.add(q.link_id)
+    return frozenset(pending)
 
 
 @dataclass
@@ -431,26 +437,52 @@ class _Scores:
         self.exclusive = _exclusive_choices(bounder)
         self.cache: dict[tuple[tuple[str, float], ...], float] = {}
         self.conditions = {condition.id: condition for condition in bounder.kb.conditions}
+        self.extreme: dict[str, tuple[float, float]] = {}
 
     def low(self, condition: Condition) -> float:
-        return self._extreme(condition, -1.0)
+        return self._extremes(condition)[0]
 
     def high(self, condition: Condition) -> float:
-        return self._extreme(condition, 1.0)
+        return self._extremes(condition)[1]
 
-    def _extreme(self, condition: Condition, sign: float) -> float:
-        completed: dict[str, bool] = dict(self.bounder.findings)
-        for item in condition.evidence:
-            if item.finding not in self.bounder.unsettled:
+    def _extremes(self, condition: Condition) -> tuple[float, float]:
+        """differential.score of the completions most against and most in favour of the condition: each
+        unsettled finding takes the value whose ratio counts most that way, or stays unknown."""
+        cached = self.extreme.get(condition.id)
+        if cached is not None:
+            return cached
+        findings, unsettled = self.bounder.findings, self.bounder.unsettled
+        low = high = condition.prior_log_odds
+        for group in _groups(condition):
+            known: list[float] = []
+            open_items: list[EvidenceItem] = []
+            for item in group:
+                if item.finding in unsettled:
+                    open_items.append(item)
+                else:
+                    value = findings.get(item.finding)
+                    if value is not None:
+                        known.append(item.log_lr_pos if value else item.log_lr_neg)
+            if not open_items:
+                exact = _damped([x for x in known if x > 0]) + _damped([x for x in known if x < 0])
+                low += exact
+                high += exact
                 continue
-            positive, negative = sign * item.log_lr_pos, sign * item.log_lr_neg
-            if positive > max(0.0, negative):
-                completed[item.finding] = True
-            elif negative > 0.0:
-                completed[item.finding] = False
-            else:
-                completed.pop(item.finding, None)
-        return differential_module.score(condition, completed)[0]
+            for sign in (-1.0, 1.0):
+                values = list(known)
+                for item in open_items:
+                    yes, no = sign * item.log_lr_pos, sign * item.log_lr_neg
+                    if yes > max(0.0, no):
+                        values.append(item.log_lr_pos)
+                    elif no > 0.0:
+                        values.append(item.log_lr_neg)
+                damped = _damped([x for x in values if x > 0]) + _damped([x for x in values if x < 0])
+                if sign < 0:
+                    low += damped
+                else:
+                    high += damped
+        self.extreme[condition.id] = (low, high)
+        return low, high
 
     def _linear(
         self, condition: Condition
@@ -525,6 +557,22 @@ class _Scores:
         total += sum(min(0.0, yes, no) for yes, no in present_absent.values())
         self.cache[key] = total
         return total
+
+
+_GROUPS: dict[int, tuple[Condition, tuple[tuple[EvidenceItem, ...], ...]]] = {}
+
+
+def _groups(condition: Condition) -> tuple[tuple[EvidenceItem, ...], ...]:
+    """A condition's evidence items, by group (the unit of damping in differential.score)."""
+    cached = _GROUPS.get(id(condition))
+    if cached is not None and cached[0] is condition:  # holding the condition keeps its id from reuse
+        return cached[1]
+    by_group: dict[str, list[EvidenceItem]] = {}
+    for item in condition.evidence:
+        by_group.setdefault(item.group, []).append(item)
+    groups = tuple(tuple(items) for items in by_group.values())
+    _GROUPS[id(condition)] = (condition, groups)
+    return groups
 
 
 def _damped(values: list[float]) -> float:

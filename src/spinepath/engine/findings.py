@@ -66,10 +66,24 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     **{finding: ("numb_regions",) for finding in _NUMB_MAP_FINDINGS},
     # Published clusters, from the questions behind each of their items.
     "asas_inflammatory_back_pain": ("duration", "age", "onset", "better_with", "worse_with", "night_waking"),
-    "stenosis_cluster_positive": (*_BODY_MAP, "leg_weakness", "worse_part", "worse_with", "walking_pain",
-                                  "better_with", "age"),
-    "stenosis_cluster_negative": (*_BODY_MAP, "leg_weakness", "worse_part", "worse_with", "walking_pain",
-                                  "better_with", "age"),
+    "stenosis_cluster_positive": (
+        *_BODY_MAP,
+        "leg_weakness",
+        "worse_part",
+        "worse_with",
+        "walking_pain",
+        "better_with",
+        "age",
+    ),
+    "stenosis_cluster_negative": (
+        *_BODY_MAP,
+        "leg_weakness",
+        "worse_part",
+        "worse_with",
+        "walking_pain",
+        "better_with",
+        "age",
+    ),
     "radicular_pattern": (*_BODY_MAP, "worse_part"),
 }
 # Findings set by more than their own question (an option finding that another answer also settles).

@@ -20,11 +20,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .assess import assess
+from .assess import triage_of
 from .bounds import Bounds, bounds
 from .findings import compute_findings
 from .knowledge import Knowledge, get_knowledge
 from .model import Level, Triage
+from .plan import care_plan
 from .questionnaire import Question
 from .triage import decide, fired_rules
 
@@ -50,84 +51,100 @@ def plan_interview(
     clean = questionnaire.validate(answers)
     asked = len(clean)
     limits = bounds(kb, clean)
-
-    def unasked(questions: Sequence[Question]) -> list[Question]:
-        return [q for q in questions if q.link_id not in clean and questionnaire.is_enabled(q, clean) is True]
-
-    core = [q for q in questionnaire.questions if q.phase == "core" and q.required]
-    opening = unasked([q for q in core if q.section == questionnaire.sections[0].id])
-    urgent_follow_up = _next_question(kb, clean, limits)
-    if urgent_follow_up is not None:
-        prospect = limits.open.get(urgent_follow_up.link_id)
-        if prospect is not None and prospect.deciding and prospect.level is Level.EMERGENCY:
-            return InterviewStep((urgent_follow_up,), False, None, asked, len(limits.open))
+    follow_up = _next_question(kb, clean, limits)
+    if follow_up is not None:
+        prospect = limits.open.get(follow_up.link_id)
+        if prospect and prospect.deciding and prospect.level is Level.EMERGENCY:  # confirm or stand down
+            return InterviewStep((follow_up,), False, None, asked, len(limits.open))
+    opening = [
+        q
+        for q in questionnaire.questions
+        if q.phase == "core"
+        and q.required
+        and q.section == questionnaire.sections[0].id
+        and q.link_id not in clean
+        and questionnaire.is_enabled(q, clean) is True
+    ]
     if opening and not (limits.settled and limits.floor is Level.EMERGENCY):
         return InterviewStep(_same_section(opening), False, None, asked, len(opening) + len(limits.open))
 
-    level = None
-    if limits.settled:
-        level = assess(clean, language=language, knowledge=kb).triage.level
-        if level is not limits.floor:  # the answers as they stand say more than any completion: keep asking
-            level = None
-    if level is None:
-        if urgent_follow_up is not None:
-            return InterviewStep((urgent_follow_up,), False, None, asked, len(limits.open))
-        level = assess(clean, language=language, knowledge=kb).triage.level  # nothing left to ask
-
-    if level is Level.EMERGENCY:
-        hits = fired_rules(kb, compute_findings(kb, clean), language)
+    now = _Now(kb, clean, language) if limits.settled or follow_up is None else None
+    if follow_up is not None and (now is None or now.triage.level is not limits.floor):
+        # Not settled; or settled, but the answers as they stand are assessed higher than any completion
+        # would be (a rule an unasked answer leaves open): keep asking.
+        return InterviewStep((follow_up,), False, None, asked, len(limits.open))
+    assert now is not None
+    if now.triage.level is Level.EMERGENCY:
+        hits = fired_rules(kb, now.findings, language)
         triage = decide(kb, hits=hits, differential=(), unscreened=(), language=language)
         return InterviewStep((), True, triage, asked, 0)
-    closing = _closing_questions(kb, clean, level, language)
+    closing = _closing_questions(kb, now)
     if closing:
         return InterviewStep(_same_section(closing), False, None, asked, len(closing))
     return InterviewStep((), True, None, asked, 0)
 
 
-def _closing_questions(
-    kb: Knowledge, answers: Mapping[str, Any], level: Level, language: str
-) -> list[Question]:
-    """Once the level is settled (and not an emergency): the questions the result would otherwise have to
-    call unanswered. The rest of the warning-sign screen, and every question behind a rule or likely cause
-    that "cannot be ruled out" without it: the person sees the same reasons as after the whole form,
-    never a worry raised only by a question we chose not to ask. Below urgent, the person will look after
-    themselves for a while, so also where it hurts, how bad and how long (if not asked yet), and the
-    care-plan question without which useful advice is withheld (medicine safety)."""
+class _Now:
+    """The answers as they stand, assessed (the triage, and the care plan only if asked for)."""
+
+    def __init__(self, kb: Knowledge, answers: Mapping[str, Any], language: str) -> None:
+        self.kb, self.answers, self.language = kb, answers, language
+        self.findings, self.differential, self.triage = triage_of(kb, answers, language)
+
+    def withheld(self, findings: Mapping[str, bool] | None = None) -> set[str]:
+        """The advice the care plan withholds (with `findings` instead of the answers' own, if given)."""
+        plan = care_plan(
+            self.kb,
+            findings=self.findings if findings is None else findings,
+            triage=self.triage,
+            differential=self.differential,
+            language=self.language,
+        )
+        return {item.id for item in plan.avoid}
+
+
+def _closing_questions(kb: Knowledge, now: _Now) -> list[Question]:
+    """Once the level is settled (and not an emergency): the questions the result would otherwise call
+    unanswered. The rest of the warning-sign screen, and every question behind a rule or likely cause that
+    "cannot be ruled out" without it: the person reads the same reasons as after the whole form, never a
+    worry raised only by a question we chose not to ask. Below urgent, the person will look after
+    themselves for a while: also where it hurts, how bad and how long (if not asked yet), and the care-plan
+    question without which useful advice is withheld (medicine safety). Above, a clinician sees them
+    within 2 days."""
     questionnaire = kb.questionnaire
-
-    def unasked(link_ids: set[str]) -> list[Question]:
-        return [
-            q
-            for q in questionnaire.questions
-            if q.link_id in link_ids
-            and q.link_id not in answers
-            and questionnaire.is_enabled(q, answers) is True
-        ]
-
-    result = assess(answers, language=language, knowledge=kb)
+    answers, level = now.answers, now.triage.level
     wanted = {
         reason.finding
-        for hit in result.triage.reasons
+        for hit in now.triage.reasons
         if hit.rule.startswith("possible:")
         for reason in hit.because
     }
     wanted |= {q.link_id for q in questionnaire.questions if q.phase == "red_flag"}
     if level.rank < Level.URGENT.rank:
         wanted |= {q.link_id for q in questionnaire.questions if q.phase == "core" and q.required}
-    left = unasked(wanted)
-    if left:  # the warning-sign screen first: its answers may close the rest
-        return [
-            min(
-                left,
-                key=lambda q: (
-                    _PHASE_ORDER.get(q.phase, len(_PHASE_ORDER)),
-                    questionnaire.questions.index(q),
-                ),
-            )
-        ]
-    if level.rank < Level.URGENT.rank:
-        return _care_plan_questions(kb, answers, language)
-    return []
+    left = [
+        q
+        for q in questionnaire.questions
+        if q.link_id in wanted and q.link_id not in answers and questionnaire.is_enabled(q, answers) is True
+    ]
+    if left:  # one at a time, the warning-sign screen first: its answers may close the rest
+        return [min(left, key=lambda q: _PHASE_ORDER.get(q.phase, len(_PHASE_ORDER)))]
+    if level.rank >= Level.URGENT.rank:
+        return []
+    # Care-plan checklists whose "none of these" would change what the plan withholds ("you did not tell
+    # us whether ... so ask a pharmacist first").
+    withheld = now.withheld()
+    if not withheld:
+        return []
+    return [
+        q
+        for q in questionnaire.questions
+        if q.phase == "plan"
+        and q.type == "multi"
+        and q.link_id not in answers
+        and questionnaire.is_enabled(q, answers) is True
+        and now.withheld(compute_findings(kb, {**answers, q.link_id: []})) != withheld
+    ]
 
 
 def _next_question(kb: Knowledge, answers: Mapping[str, Any], limits: Bounds) -> Question | None:
@@ -159,25 +176,6 @@ def _next_question(kb: Knowledge, answers: Mapping[str, Any], limits: Bounds) ->
         )
 
     return min(candidates, key=priority)
-
-
-def _care_plan_questions(kb: Knowledge, answers: Mapping[str, Any], language: str) -> list[Question]:
-    """Unasked care-plan checklists without whose answer the plan withholds advice ("you did not tell us
-    whether ... so ask a pharmacist first"): answering "none of these" would change what is withheld."""
-    questionnaire = kb.questionnaire
-    withheld = {item.id for item in assess(answers, language=language, knowledge=kb).plan.avoid}
-    if not withheld:
-        return []
-    wanted = []
-    for question in questionnaire.questions:
-        if question.phase != "plan" or question.type != "multi" or question.link_id in answers:
-            continue
-        if questionnaire.is_enabled(question, answers) is not True:
-            continue
-        after = assess({**answers, question.link_id: []}, language=language, knowledge=kb).plan.avoid
-        if {item.id for item in after} != withheld:
-            wanted.append(question)
-    return wanted
 
 
 def _same_section(questions: Sequence[Question]) -> tuple[Question, ...]:

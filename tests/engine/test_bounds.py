@@ -1,0 +1,102 @@
+"""The bounds the adaptive interview stops on (engine/bounds.py) hold for every completion of the answers.
+
+If these fail, the interview could stop while an unasked question could still change the level.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spinepath.engine import Level, assess, get_knowledge
+from spinepath.engine.bounds import bounds, open_questions, sources
+from spinepath.engine.findings import compute_findings
+
+from .helpers import baseline, sciatica
+from .strategies import answers, value_of
+
+KNOWLEDGE = get_knowledge()
+QUESTIONNAIRE = KNOWLEDGE.questionnaire
+SLOW = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+
+
+def without(answer_set: dict[str, Any], hidden: list[str]) -> dict[str, Any]:
+    return QUESTIONNAIRE.validate({k: v for k, v in answer_set.items() if k not in hidden})
+
+
+@SLOW
+@given(answer_set=answers(), data=st.data())
+def test_every_completion_is_assessed_between_the_floor_and_the_ceiling(
+    answer_set: dict[str, Any], data: st.DataObject
+) -> None:
+    """Hide some answers: the whole set is one way of answering them, so its level lies within the bounds."""
+    hidden = data.draw(st.lists(st.sampled_from(sorted(answer_set)), unique=True), label="hidden")
+    partial = without(answer_set, hidden)
+    limits = bounds(KNOWLEDGE, partial)
+    level = assess(answer_set).triage.level
+    assert limits.floor.rank <= level.rank <= limits.ceiling.rank, (
+        hidden,
+        limits.floor,
+        level,
+        limits.ceiling,
+    )
+
+
+@SLOW
+@given(answer_set=answers(), data=st.data())
+def test_a_finding_changes_only_when_a_question_it_comes_from_changes(
+    answer_set: dict[str, Any], data: st.DataObject
+) -> None:
+    """findings.DERIVED_FROM (and the options) name every question a finding depends on: the bounds trust it.
+    Changing one answer changes only findings of that question, or of questions that started or stopped
+    applying because of it."""
+    question = data.draw(st.sampled_from(QUESTIONNAIRE.questions), label="question")
+    value = data.draw(st.one_of(st.none(), value_of(question)), label="value")
+    after = QUESTIONNAIRE.validate({**answer_set, question.link_id: value})
+    moved = {question.link_id} | {
+        q.link_id
+        for q in QUESTIONNAIRE.questions
+        if QUESTIONNAIRE.is_enabled(q, answer_set) != QUESTIONNAIRE.is_enabled(q, after)
+        or (q.link_id in answer_set) != (q.link_id in after)
+    }
+    before_findings, after_findings = (
+        compute_findings(KNOWLEDGE, answer_set),
+        compute_findings(KNOWLEDGE, after),
+    )
+    table = sources(KNOWLEDGE)
+    for finding in set(before_findings) | set(after_findings):
+        if before_findings.get(finding) != after_findings.get(finding):
+            assert table.get(finding, frozenset()) & moved, (finding, question.link_id, value)
+
+
+def test_the_bounds_are_settled_once_everything_is_answered() -> None:
+    for answer_set in (baseline(), sciatica(), baseline(age=72, medical_history=["cancer"])):
+        complete = QUESTIONNAIRE.validate(
+            {
+                **{q.link_id: None for q in QUESTIONNAIRE.questions if q.link_id not in answer_set},
+                **answer_set,
+            }
+        )
+        assert not open_questions(KNOWLEDGE, complete)
+        limits = bounds(KNOWLEDGE, complete)
+        assert limits.settled and limits.floor is assess(complete).triage.level
+
+
+def test_a_question_no_one_has_answered_leaves_every_level_open() -> None:
+    limits = bounds(KNOWLEDGE, {})
+    assert limits.floor is Level.SELF_CARE and limits.ceiling is Level.EMERGENCY
+    assert {"bladder_bowel", "emergency_signs"} <= set(limits.open)
+
+
+def test_a_symptom_ticked_anywhere_stays_ticked() -> None:
+    """Constant night pain ticked among the general warning signs settles it, though the night-waking
+    question (which can also say it) is not asked yet: with weak immunity that is urgent for certain."""
+    partial = without(
+        baseline(age=58, medical_history=["weak_immunity"], general_health=["night_pain_constant"]),
+        ["night_waking", "course"],
+    )
+    assert bounds(KNOWLEDGE, partial).floor.rank >= Level.URGENT.rank
