@@ -239,11 +239,18 @@ class _Bounder:
                 and above < differential_module.MOST_LIKELY_ALWAYS_SHOWN
             )
 
+        # An escalation counts when the condition is listed and probable enough (decide), or when its best
+        # case over the answers still unknown at the end passes the threshold (possible_escalations): the
+        # skipped ones among them are taken at their most favourable in every completion.
         for condition_id, condition in by_id.items():
             escalate = condition.escalate
-            if escalate is None or high[condition_id] < _logit(escalate.probability):
+            if escalate is None:
                 continue
-            if low[condition_id] >= _logit(escalate.probability) and certainly_listed(condition_id):
+            threshold = _logit(escalate.probability)
+            best_low, best_high = scores.escalation_range(condition)
+            if best_high < threshold:
+                continue
+            if best_low >= threshold and (high[condition_id] < threshold or certainly_listed(condition_id)):
                 self.raise_floor(escalate.level)
             else:
                 self.raise_ceiling(escalate.level)
@@ -297,12 +304,7 @@ class _Bounder:
         candidates = sorted(
             (c for c in by_id if c not in pinned_certain), key=lambda c: by_id[c].disposition.rank
         )
-        low_leader = Level.SELF_CARE
-        for c in candidates:
-            disposition = by_id[c].disposition
-            if disposition.rank <= self.floor.rank or not outranked(c):
-                low_leader = disposition
-                break
+        low_leader = next((by_id[c].disposition for c in candidates if not outranked(c)), Level.SELF_CARE)
         if low_leader.rank > self.floor.rank and someone_listed():
             self.raise_floor(low_leader)
         # The most serious would-be leaders only: the ceiling is theirs, and once answers rule them out,
@@ -330,14 +332,20 @@ class _Bounder:
             self.items.append(_Item(high_leader, frozenset(leaves)))
 
     def _unscreened(self) -> None:
-        """An unanswered warning-sign question keeps the level at routine or above."""
+        """A warning-sign question left unanswered keeps the level at routine or above (triage.py): for
+        good if it was skipped (or hangs on a skipped question), perhaps if it is still open."""
         questionnaire = self.kb.questionnaire
-        red_flags = [q for q in questionnaire.questions if q.phase == "red_flag"]
-        skipped = [q for q in red_flags if q.link_id in self.answers and self.answers[q.link_id] is None]
-        if any(questionnaire.is_enabled(q, self.answers) is True for q in skipped):
-            self.raise_floor(Level.ROUTINE)
-        pending = [q.link_id for q in red_flags if q.link_id in self.pending]
-        if pending or any(questionnaire.is_enabled(q, self.answers) is None for q in skipped):
+        pending = []
+        for q in questionnaire.questions:
+            if q.phase != "red_flag":
+                continue
+            if q.link_id in self.pending:
+                pending.append(q.link_id)
+            elif (
+                self.answers.get(q.link_id) is None and questionnaire.is_enabled(q, self.answers) is not False
+            ):
+                self.raise_floor(Level.ROUTINE)
+        if pending:
             self.raise_ceiling(Level.ROUTINE)
             self.items.append(_Item(Level.ROUTINE, frozenset(), questions=tuple(pending)))
 
@@ -418,114 +426,117 @@ def _logit(probability: float) -> float:
     return math.log(probability / (1 - probability))
 
 
+@dataclass(frozen=True)
+class _Group:
+    """One evidence group of a condition (the unit of damping), for the answers so far."""
+
+    open: frozenset[str]  # its unsettled findings
+    low: float  # its damped contribution in the least favourable completion (exact for the group alone)
+    high: float  # ... and in the most favourable one
+    linear_low: float  # the constant parts of the linear bounds (see _Scores)
+    linear_high: float
+    terms: Mapping[str, tuple[float, float, float, float]]  # finding -> lower/upper if present/absent
+    best_low: float  # the best case at the end (answers still unknown then at their most favourable),
+    best_high: float  # in the least and the most favourable completion
+
+
 class _Scores:
     """Bounds on conditions' log-odds over every completion of the unsettled findings.
 
     `low`/`high`: the damped score of the least and most favourable completion, each finding on its own
-    (as differential.best_case_probability).
-    `lower_bound` bounds a weighted sum of several conditions' scores at once, which is how "c never
-    outscores d" is shown. It relaxes the damping into something linear in each finding: adding a
-    finding to a group moves the group's damped sum by at most its full log ratio, and by at least that
-    ratio times the smallest weight it could get. Then each unsettled finding (or the options of one
-    single-choice question, which exclude each other) is minimised on its own; treating everything else
-    as independent only loosens the bound.
+    (as differential.best_case_probability). `lower_bound` bounds a weighted sum of several conditions'
+    scores at once, which is how "c never outscores d" is shown. A group whose open findings no other
+    condition in the sum depends on is taken at its exact extreme. The others are relaxed into something
+    linear in each finding: adding a finding to a group moves its damped sum by at most its full log
+    ratio, and by at least that ratio times the smallest weight it could get. Then each finding (or the
+    options of one single-choice question, which exclude each other) is minimised on its own: treating
+    everything else as independent only loosens the bound.
     """
 
     def __init__(self, bounder: _Bounder) -> None:
         self.bounder = bounder
-        self.linear: dict[str, tuple[float, float, dict[str, tuple[float, float, float, float]]]] = {}
         self.exclusive = _exclusive_choices(bounder)
         self.cache: dict[tuple[tuple[str, float], ...], float] = {}
         self.conditions = {condition.id: condition for condition in bounder.kb.conditions}
-        self.extreme: dict[str, tuple[float, float]] = {}
+        self.groups: dict[str, tuple[_Group, ...]] = {}
 
     def low(self, condition: Condition) -> float:
-        return self._extremes(condition)[0]
+        return condition.prior_log_odds + sum(group.low for group in self._groups(condition))
 
     def high(self, condition: Condition) -> float:
-        return self._extremes(condition)[1]
+        return condition.prior_log_odds + sum(group.high for group in self._groups(condition))
 
-    def _extremes(self, condition: Condition) -> tuple[float, float]:
-        """differential.score of the completions most against and most in favour of the condition: each
-        unsettled finding takes the value whose ratio counts most that way, or stays unknown."""
-        cached = self.extreme.get(condition.id)
-        if cached is not None:
-            return cached
-        findings, unsettled = self.bounder.findings, self.bounder.unsettled
-        low = high = condition.prior_log_odds
-        for group in _groups(condition):
-            known: list[float] = []
-            open_items: list[EvidenceItem] = []
-            for item in group:
-                if item.finding in unsettled:
-                    open_items.append(item)
-                else:
-                    value = findings.get(item.finding)
-                    if value is not None:
-                        known.append(item.log_lr_pos if value else item.log_lr_neg)
-            if not open_items:
-                exact = _damped([x for x in known if x > 0]) + _damped([x for x in known if x < 0])
-                low += exact
-                high += exact
-                continue
-            for sign in (-1.0, 1.0):
-                values = list(known)
-                for item in open_items:
-                    yes, no = sign * item.log_lr_pos, sign * item.log_lr_neg
-                    if yes > max(0.0, no):
-                        values.append(item.log_lr_pos)
-                    elif no > 0.0:
-                        values.append(item.log_lr_neg)
-                damped = _damped([x for x in values if x > 0]) + _damped([x for x in values if x < 0])
-                if sign < 0:
-                    low += damped
-                else:
-                    high += damped
-        self.extreme[condition.id] = (low, high)
-        return low, high
+    def escalation_range(self, condition: Condition) -> tuple[float, float]:
+        """The lowest and highest best case the condition can have once the interview ends (what
+        possible_escalations looks at): answers still unknown then count at their most favourable."""
+        groups = self._groups(condition)
+        return (
+            condition.prior_log_odds + sum(group.best_low for group in groups),
+            condition.prior_log_odds + sum(group.best_high for group in groups),
+        )
 
-    def _linear(
-        self, condition: Condition
-    ) -> tuple[float, float, dict[str, tuple[float, float, float, float]]]:
-        """The constant parts of the lower and upper bound, and per unsettled finding its lower and upper
-        contribution when present and when absent (unknown contributes nothing)."""
-        cached = self.linear.get(condition.id)
-        if cached is not None:
-            return cached
-        findings, unsettled = self.bounder.findings, self.bounder.unsettled
-        groups: dict[str, list[EvidenceItem]] = {}
-        for item in condition.evidence:
-            groups.setdefault(item.group, []).append(item)
-        const_low = const_high = condition.prior_log_odds
-        terms: dict[str, tuple[float, float, float, float]] = {}
-        for group in groups.values():
-            known = [
-                item.log_lr_pos if findings[item.finding] else item.log_lr_neg
-                for item in group
-                if item.finding not in unsettled and findings.get(item.finding) is not None
-            ]
-            open_items = [item for item in group if item.finding in unsettled]
-            if not open_items:
-                exact = _damped([x for x in known if x > 0]) + _damped([x for x in known if x < 0])
-                const_low += exact
-                const_high += exact
-                continue
-            n_pos = sum(x > 0 for x in known) + sum(max(i.log_lr_pos, i.log_lr_neg) > 0 for i in open_items)
-            n_neg = sum(x < 0 for x in known) + sum(min(i.log_lr_pos, i.log_lr_neg) < 0 for i in open_items)
-            shrink_pos, shrink_neg = 0.5 ** max(n_pos - 1, 0), 0.5 ** max(n_neg - 1, 0)
-            const_low += sum(x * shrink_pos if x > 0 else x for x in known)
-            const_high += sum(x if x > 0 else x * shrink_neg for x in known)
-            for item in open_items:
-                yes, no = item.log_lr_pos, item.log_lr_neg
-                terms[item.finding] = (
-                    yes * shrink_pos if yes > 0 else yes,
-                    no * shrink_pos if no > 0 else no,
-                    yes if yes > 0 else yes * shrink_neg,
-                    no if no > 0 else no * shrink_neg,
-                )
-        cached = (const_low, const_high, terms)
-        self.linear[condition.id] = cached
+    def _groups(self, condition: Condition) -> tuple[_Group, ...]:
+        cached = self.groups.get(condition.id)
+        if cached is None:
+            cached = self.groups[condition.id] = tuple(self._group(items) for items in _groups(condition))
         return cached
+
+    def _group(self, items: tuple[EvidenceItem, ...]) -> _Group:
+        findings, unsettled = self.bounder.findings, self.bounder.unsettled
+        known: list[float] = []
+        skipped: list[float] = []  # unknown for good, each at its most favourable (for the best case)
+        open_items: list[EvidenceItem] = []
+        for item in items:
+            if item.finding in unsettled:
+                open_items.append(item)
+                continue
+            value = findings.get(item.finding)
+            if value is not None:
+                known.append(item.log_lr_pos if value else item.log_lr_neg)
+            elif max(item.log_lr_pos, item.log_lr_neg) > 0:
+                skipped.append(max(item.log_lr_pos, item.log_lr_neg))
+        extremes = []
+        for sign in (-1.0, 1.0):  # each open finding takes the value whose ratio counts most that way
+            values = list(known)
+            for item in open_items:
+                yes, no = sign * item.log_lr_pos, sign * item.log_lr_neg
+                if yes > max(0.0, no):
+                    values.append(item.log_lr_pos)
+                elif no > 0.0:
+                    values.append(item.log_lr_neg)
+            extremes.append(_damped_both(values))
+        # Best case at the end: an open finding answered at its less favourable value (left unknown it
+        # would count at its most favourable), or at its most favourable; skipped ones at theirs.
+        best_low = _damped_both([*known, *skipped, *(min(i.log_lr_pos, i.log_lr_neg) for i in open_items)])
+        best_high = _damped_both(
+            [*known, *skipped, *(max(i.log_lr_pos, i.log_lr_neg, 0.0) for i in open_items)]
+        )
+        if not open_items:
+            return _Group(
+                frozenset(), extremes[0], extremes[1], extremes[0], extremes[1], {}, best_low, best_high
+            )
+        n_pos = sum(x > 0 for x in known) + sum(max(i.log_lr_pos, i.log_lr_neg) > 0 for i in open_items)
+        n_neg = sum(x < 0 for x in known) + sum(min(i.log_lr_pos, i.log_lr_neg) < 0 for i in open_items)
+        shrink_pos, shrink_neg = 0.5 ** max(n_pos - 1, 0), 0.5 ** max(n_neg - 1, 0)
+        terms = {
+            item.finding: (
+                item.log_lr_pos * shrink_pos if item.log_lr_pos > 0 else item.log_lr_pos,
+                item.log_lr_neg * shrink_pos if item.log_lr_neg > 0 else item.log_lr_neg,
+                item.log_lr_pos if item.log_lr_pos > 0 else item.log_lr_pos * shrink_neg,
+                item.log_lr_neg if item.log_lr_neg > 0 else item.log_lr_neg * shrink_neg,
+            )
+            for item in open_items
+        }
+        return _Group(
+            open=frozenset(terms),
+            low=extremes[0],
+            high=extremes[1],
+            linear_low=sum(x * shrink_pos if x > 0 else x for x in known),
+            linear_high=sum(x if x > 0 else x * shrink_neg for x in known),
+            terms=terms,
+            best_low=best_low,
+            best_high=best_high,
+        )
 
     def lower_bound(self, weights: Mapping[str, float]) -> float:
         """A lower bound on the weighted sum of the conditions' log-odds over every completion."""
@@ -533,15 +544,22 @@ class _Scores:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
+        groups = {c: self._groups(self.conditions[c]) for c in weights}
+        depends = {c: frozenset().union(*(g.open for g in groups[c])) for c in weights}
         total = 0.0
         present_absent: dict[str, tuple[float, float]] = {}
         for condition_id, weight in weights.items():
-            const_low, const_high, terms = self._linear(self.conditions[condition_id])
-            total += weight * (const_low if weight >= 0 else const_high)
-            for finding, (low_yes, low_no, high_yes, high_no) in terms.items():
-                yes, no = (low_yes, low_no) if weight >= 0 else (high_yes, high_no)
-                before = present_absent.get(finding, (0.0, 0.0))
-                present_absent[finding] = (before[0] + weight * yes, before[1] + weight * no)
+            others = frozenset().union(*(depends[c] for c in weights if c != condition_id))
+            total += weight * self.conditions[condition_id].prior_log_odds
+            for group in groups[condition_id]:
+                if not group.open & others:  # on its own: its exact extreme
+                    total += weight * (group.low if weight >= 0 else group.high)
+                    continue
+                total += weight * (group.linear_low if weight >= 0 else group.linear_high)
+                for finding, (low_yes, low_no, high_yes, high_no) in group.terms.items():
+                    yes, no = (low_yes, low_no) if weight >= 0 else (high_yes, high_no)
+                    before = present_absent.get(finding, (0.0, 0.0))
+                    present_absent[finding] = (before[0] + weight * yes, before[1] + weight * no)
         for option_findings in self.exclusive:
             involved = [f for f in option_findings if f in present_absent]
             if not involved:
@@ -573,6 +591,10 @@ def _groups(condition: Condition) -> tuple[tuple[EvidenceItem, ...], ...]:
     groups = tuple(tuple(items) for items in by_group.values())
     _GROUPS[id(condition)] = (condition, groups)
     return groups
+
+
+def _damped_both(values: list[float]) -> float:
+    return _damped([x for x in values if x > 0]) + _damped([x for x in values if x < 0])
 
 
 def _damped(values: list[float]) -> float:

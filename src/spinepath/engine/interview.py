@@ -55,7 +55,7 @@ def plan_interview(
     if follow_up is not None:
         prospect = limits.open.get(follow_up.link_id)
         if prospect and prospect.deciding and prospect.level is Level.EMERGENCY:  # confirm or stand down
-            return InterviewStep((follow_up,), False, None, asked, len(limits.open))
+            return InterviewStep((follow_up,), False, None, asked, _remaining(kb, clean, limits))
     opening = [
         q
         for q in questionnaire.questions
@@ -66,21 +66,22 @@ def plan_interview(
         and questionnaire.is_enabled(q, clean) is True
     ]
     if opening and not (limits.settled and limits.floor is Level.EMERGENCY):
-        return InterviewStep(_same_section(opening), False, None, asked, len(opening) + len(limits.open))
+        return InterviewStep(_same_section(opening), False, None, asked, _remaining(kb, clean, limits))
 
-    now = _Now(kb, clean, language) if limits.settled or follow_up is None else None
-    if follow_up is not None and (now is None or now.triage.level is not limits.floor):
-        # Not settled; or settled, but the answers as they stand are assessed higher than any completion
-        # would be (a rule an unasked answer leaves open): keep asking.
-        return InterviewStep((follow_up,), False, None, asked, len(limits.open))
-    assert now is not None
+    if follow_up is not None and not limits.settled:
+        return InterviewStep((follow_up,), False, None, asked, _remaining(kb, clean, limits))
+    now = _Now(kb, clean, language)
+    if follow_up is not None and now.triage.level is not limits.floor:
+        # Settled, but the answers as they stand are assessed higher than any completion would be (a rule
+        # an unasked answer leaves open): keep asking.
+        return InterviewStep((follow_up,), False, None, asked, _remaining(kb, clean, limits))
     if now.triage.level is Level.EMERGENCY:
         hits = fired_rules(kb, now.findings, language)
         triage = decide(kb, hits=hits, differential=(), unscreened=(), language=language)
         return InterviewStep((), True, triage, asked, 0)
     closing = _closing_questions(kb, now)
     if closing:
-        return InterviewStep(_same_section(closing), False, None, asked, len(closing))
+        return InterviewStep(_same_section(closing), False, None, asked, _remaining(kb, clean, limits))
     return InterviewStep((), True, None, asked, 0)
 
 
@@ -176,6 +177,22 @@ def _next_question(kb: Knowledge, answers: Mapping[str, Any], limits: Bounds) ->
         )
 
     return min(candidates, key=priority)
+
+
+def _remaining(kb: Knowledge, answers: Mapping[str, Any], limits: Bounds) -> int:
+    """About how many questions are left: those asked of everyone in the end (the warning-sign screen;
+    where, how bad and how long), and half of the others that could still change the level (answers
+    settle it before most are needed: within about 4 questions of the truth on the vignettes)."""
+    questionnaire = kb.questionnaire
+    everyone = other = 0
+    for q in questionnaire.questions:
+        if q.link_id in answers or questionnaire.is_enabled(q, answers) is not True:
+            continue
+        if q.phase == "red_flag" or (q.phase == "core" and q.required):
+            everyone += 1
+        elif q.link_id in limits.open:
+            other += 1
+    return everyone + other // 2
 
 
 def _same_section(questions: Sequence[Question]) -> tuple[Question, ...]:
