@@ -53,6 +53,10 @@ class CaseResult:
     questions_in_form: int
     interview_level: str
     top_conditions: tuple[str, ...]
+    exact_level: str = ""  # the engine's own level (six steps), whole form and interview
+    interview_exact_level: str = ""
+    same_top_condition: bool = True
+    same_must_rule_out: bool = True
 
 
 @dataclass
@@ -103,6 +107,19 @@ class Report:
         """How often the shortened interview reaches the same level as the whole form."""
         return self._rate(c.interview_level == c.level for c in self.cases)
 
+    @property
+    def interview_exact_agreement(self) -> float:
+        """The same, on the engine's own six levels (same day is not urgent, soon is not routine)."""
+        return self._rate(c.interview_exact_level == c.exact_level for c in self.cases)
+
+    @property
+    def interview_top_agreement(self) -> float:
+        return self._rate(c.same_top_condition for c in self.cases)
+
+    @property
+    def interview_must_rule_out_agreement(self) -> float:
+        return self._rate(c.same_must_rule_out for c in self.cases)
+
     def lines(self) -> list[str]:
         under = self.under_triage_by_gold()
         lines = [
@@ -116,7 +133,11 @@ class Report:
             f"adaptive interview: median {self.median_questions:g} questions asked, "
             f"at most {self.most_questions} "
             f"(whole form for the same people: median {self.median_form_questions:g}); "
-            f"same level as the whole form: {self.interview_agreement:.1%}",
+            f"same level as the whole form: {self.interview_agreement:.1%} "
+            f"(on the engine's six levels: {self.interview_exact_agreement:.1%})",
+            "adaptive interview against the whole form: "
+            f"same top condition {self.interview_top_agreement:.1%}, "
+            f"same conditions to rule out {self.interview_must_rule_out_agreement:.1%}",
         ]
         return lines
 
@@ -180,8 +201,8 @@ def oracle_answer(answers: Mapping[str, Any], link_id: str, question_type: str) 
     return [] if value is None and question_type in {"multi", "regions"} else value
 
 
-def simulate_interview(answers: Mapping[str, Any]) -> tuple[int, str]:
-    """Play the adaptive interview with an oracle that answers from `answers`. Returns (asked, level)."""
+def play_interview(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers the adaptive interview collects from a person who answers from `answers`."""
     given: dict[str, Any] = {}
     for _ in range(100):
         step = plan_interview(given)
@@ -189,8 +210,17 @@ def simulate_interview(answers: Mapping[str, Any]) -> tuple[int, str]:
             break
         for question in step.questions:
             given[question.link_id] = oracle_answer(answers, question.link_id, question.type)
-    level = assess(given).triage.level.value
-    return len(given), level
+    return given
+
+
+def simulate_interview(answers: Mapping[str, Any]) -> tuple[int, str]:
+    """Play the adaptive interview with an oracle that answers from `answers`. Returns (asked, level)."""
+    given = play_interview(answers)
+    return len(given), assess(given).triage.level.value
+
+
+def must_rule_out(result: Assessment) -> frozenset[str]:
+    return frozenset(condition.id for condition in result.differential if condition.must_rule_out)
 
 
 def evaluate(vignettes: Sequence[Vignette]) -> Report:
@@ -201,7 +231,8 @@ def evaluate(vignettes: Sequence[Vignette]) -> Report:
         level = TO_EVALUATION_SCALE[result.triage.level.value]
         lowest_ok = min(EVALUATION_SCALE.index(level_ok) for level_ok in vignette.ok)
         top = result.differential[:3]
-        asked, interview_level = simulate_interview(vignette.answers)
+        given = play_interview(vignette.answers)
+        interview = assess(given)
         report.cases.append(
             CaseResult(
                 vignette=vignette,
@@ -210,13 +241,21 @@ def evaluate(vignettes: Sequence[Vignette]) -> Report:
                 under_triage=EVALUATION_SCALE.index(level) < lowest_ok,
                 top1=bool(top) and diagnosis_matches(top[0], vignette.dx),
                 top3=any(diagnosis_matches(condition, vignette.dx) for condition in top),
-                questions_asked=asked,
+                questions_asked=len(given),
                 questions_in_form=len(questionnaire.enabled_questions(vignette.answers)),
-                interview_level=TO_EVALUATION_SCALE[interview_level],
+                interview_level=TO_EVALUATION_SCALE[interview.triage.level.value],
                 top_conditions=tuple(condition.id for condition in top),
+                exact_level=result.triage.level.value,
+                interview_exact_level=interview.triage.level.value,
+                same_top_condition=_top(result) == _top(interview),
+                same_must_rule_out=must_rule_out(result) == must_rule_out(interview),
             )
         )
     return report
+
+
+def _top(result: Assessment) -> str | None:
+    return result.differential[0].id if result.differential else None
 
 
 # ---------------------------------------------------------------- reliability of the displayed numbers

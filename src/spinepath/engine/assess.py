@@ -9,7 +9,7 @@ from . import differential as differential_module
 from .findings import compute_findings, nerve_root
 from .knowledge import Knowledge, get_knowledge
 from .languages import pick_language
-from .model import Assessment
+from .model import Assessment, ConditionResult, Triage
 from .plan import care_plan, next_step
 from .triage import decide, fired_rules, possible_escalations, possible_rules, unscreened_questions
 
@@ -26,7 +26,25 @@ def assess(
     """
     kb = knowledge or get_knowledge()
     language = pick_language(language)
-    clean = kb.questionnaire.validate(answers)
+    findings, ranked, triage = triage_of(kb, kb.questionnaire.validate(answers), language)
+    plan = care_plan(kb, findings=findings, triage=triage, differential=ranked, language=language)
+    return Assessment(
+        triage=triage,
+        differential=ranked,
+        plan=plan,
+        next_step=next_step(kb, triage=triage, differential=ranked, language=language),
+        knowledge_version=kb.version,
+        language=language,
+        findings=dict(sorted(findings.items())),
+        disclaimer=kb.message("disclaimer", language),
+    )
+
+
+def triage_of(
+    kb: Knowledge, clean: Mapping[str, Any], language: str
+) -> tuple[dict[str, bool], tuple[ConditionResult, ...], Triage]:
+    """Findings, differential and triage of validated answers: `assess` without the care plan (what the
+    adaptive interview needs at each step)."""
     findings = compute_findings(kb, clean)
     hits = fired_rules(kb, findings, language)
     # Rules a missing answer leaves open raise the level, but only rules that fired pin their concerns.
@@ -39,14 +57,4 @@ def assess(
     triage = decide(
         kb, hits=hits, differential=ranked, unscreened=unscreened_questions(kb, clean), language=language
     )
-    plan = care_plan(kb, findings=findings, triage=triage, differential=ranked, language=language)
-    return Assessment(
-        triage=triage,
-        differential=ranked,
-        plan=plan,
-        next_step=next_step(kb, triage=triage, differential=ranked, language=language),
-        knowledge_version=kb.version,
-        language=language,
-        findings=dict(sorted(findings.items())),
-        disclaimer=kb.message("disclaimer", language),
-    )
+    return findings, ranked, triage

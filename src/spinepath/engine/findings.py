@@ -34,6 +34,12 @@ _UNSURE_VALUES = {NOT_SURE}
 # The questions each derived finding is computed from: what to ask when a derived finding is unknown.
 # Cut-offs from findings.yaml name their own (`derived_from`).
 _BODY_MAP = ("pain_regions", "numb_regions")
+_PAIN_MAP_FINDINGS = (
+    "back_pain", "lower_back_pain", "buttock_pain", "leg_pain", "pain_below_knee", "pain_above_knee_only",
+    "bilateral_leg_pain", "unilateral_leg_pain", "groin_pain", "lateral_hip_pain", "flank_pain",
+    "abdominal_pain", "pubic_pain", "sacroiliac_pain", "calf_pain",
+)  # fmt: skip
+_NUMB_MAP_FINDINGS = ("numbness_leg", "numbness_below_knee", "bilateral_numbness", "bilateral_sole_numbness")
 DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "duration_under_6_weeks": ("duration",),
     "duration_6_weeks_plus": ("duration",),
@@ -47,12 +53,44 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "weakness_new_or_worse": ("leg_weakness", "weakness_change", "weakness_new"),
     "bilateral_weakness_new": ("leg_weakness", "weakness_change", "weakness_new"),
     "leg_numbness_new": ("numb_regions", "numbness_change"),
-    "bilateral_numbness_new": ("numb_regions", "numbness_change"),
+    "bilateral_numbness_new": ("numb_regions", "numbness_change", "both_legs_timing"),
     "bilateral_leg_symptoms": ("pain_regions", "numb_regions", "leg_weakness"),
     "thoracic_pain": ("pain_regions", "general_health"),
     "chest_wall_pain": ("pain_regions",),
     "saddle_pain": ("pain_regions",),
     "no_leg_symptoms": _BODY_MAP,
+    **{finding: ("pain_regions",) for finding in _PAIN_MAP_FINDINGS},
+    **{finding: ("numb_regions",) for finding in _NUMB_MAP_FINDINGS},
+    # Published clusters, from the questions behind each of their items.
+    "asas_inflammatory_back_pain": ("duration", "age", "onset", "better_with", "worse_with", "night_waking"),
+    "stenosis_cluster_positive": (
+        *_BODY_MAP,
+        "leg_weakness",
+        "worse_part",
+        "worse_with",
+        "walking_pain",
+        "better_with",
+        "age",
+    ),
+    "stenosis_cluster_negative": (
+        *_BODY_MAP,
+        "leg_weakness",
+        "worse_part",
+        "worse_with",
+        "walking_pain",
+        "better_with",
+        "age",
+    ),
+    "radicular_pattern": (*_BODY_MAP, "worse_part"),
+}
+# Findings set by more than their own question (an option finding that another answer also settles).
+ALSO_FROM: dict[str, tuple[str, ...]] = {"onset_injury": ("injury",)}
+# Derived findings that, once present, a later answer to these questions cannot take back: those answers
+# can only add a sign (a numb saddle drawn on the map joins the bladder checklist's). The interview's
+# bounds rely on it; tests/engine/test_bounds.py checks it on generated answers.
+PRESENT_STAYS: dict[str, tuple[str, ...]] = {
+    "any_cauda_equina_symptom": ("numb_regions",),
+    "sphincter_sign_new": ("numb_regions",),
 }
 
 

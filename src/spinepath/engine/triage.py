@@ -12,7 +12,7 @@ from typing import Any
 
 from . import differential as differential_module
 from .findings import derived_from
-from .knowledge import Knowledge
+from .knowledge import Knowledge, Rule
 from .model import ConditionResult, Level, Reason, RuleHit, Triage
 from .questionnaire import Question
 from .text import localise
@@ -69,23 +69,15 @@ def possible_rules(
     """
     hits = []
     questionnaire = knowledge.questionnaire
-    unsure = {q.link_id for q in questionnaire.questions if q.left_unknown(answers.get(q.link_id))}
+    unsure = unsure_questions(knowledge, answers)
     for rule in knowledge.rules:
         if rule.when.evaluate(findings) is not None:
             continue
         unknown = [finding for finding in dict.fromkeys(rule.when.leaves()) if finding not in findings]
         sources = [question for finding in unknown for question in source_questions(knowledge, finding)]
         unsure_ids = dict.fromkeys(q.link_id for q in sources if q.link_id in unsure)
-        if rule.level.rank < Level.URGENT.rank:
-            # Below urgent, only what the "not sure" answers leave open counts: the rule could fire
-            # with some real answer to them, the questions nobody asked staying unknown.
-            free = frozenset(
-                finding
-                for finding in unknown
-                if any(q.link_id in unsure for q in source_questions(knowledge, finding))
-            )
-            if not free or not rule.when.could_be_satisfied(findings, free):
-                continue
+        if rule.level.rank < Level.URGENT.rank and not left_open_by_unsure(knowledge, rule, findings, unsure):
+            continue
         link_ids = dict.fromkeys(
             question.link_id
             for question in sources
@@ -120,6 +112,23 @@ def possible_rules(
         )
     hits.sort(key=lambda hit: -hit.level.rank)
     return hits
+
+
+def unsure_questions(knowledge: Knowledge, answers: Mapping[str, Any]) -> set[str]:
+    """The questions answered "not sure" (or partly sure): their findings stay unknown for good."""
+    questionnaire = knowledge.questionnaire
+    return {q.link_id for q in questionnaire.questions if q.left_unknown(answers.get(q.link_id))}
+
+
+def left_open_by_unsure(knowledge: Knowledge, rule: Rule, findings: Mapping[str, bool], unsure: set[str]) -> bool:
+    """Whether a rule could fire with some real answer to the questions answered "not sure", the
+    questions nobody asked staying unknown (how a rule below urgent counts as possible)."""
+    free = frozenset(
+        finding
+        for finding in dict.fromkeys(rule.when.leaves())
+        if finding not in findings and any(q.link_id in unsure for q in source_questions(knowledge, finding))
+    )
+    return bool(free) and rule.when.could_be_satisfied(findings, free)
 
 
 def _about(knowledge: Knowledge, message: str, link_id: str, language: str) -> str:
