@@ -168,4 +168,9 @@ def test_not_sure_answers_and_completions_stay_between_the_floor_and_the_ceiling
     hidden = data.draw(st.lists(st.sampled_from(sorted(person)), unique=True, max_size=3), label="hidden")
     limits = bounds(KNOWLEDGE, without(person, hidden))
     level = assess(person).triage.level
-    assert limits.floor.rank <= level.rank <= limits.ceiling.rank, (hidden, limits.floor, level, limits.ceiling)
+    assert limits.floor.rank <= level.rank <= limits.ceiling.rank, (
+        hidden,
+        limits.floor,
+        level,
+        limits.ceiling,
+    )

@@ -22,10 +22,10 @@ from typing import Any
 
 from . import differential as differential_module
 from .expressions import Expr
-from .findings import ALSO_FROM, DERIVED_FROM, PRESENT_STAYS, compute_findings, derived_from
+from .findings import ALSO_FROM, CLUSTER_PARTS, DERIVED_FROM, PRESENT_STAYS, compute_findings, derived_from
 from .knowledge import Condition, EvidenceItem, Knowledge
 from .model import Level
-from .triage import left_open_by_unsure, unsure_questions
+from .triage import UnsureReadings
 
 Possible = frozenset[bool | None]
 _ANY: Possible = frozenset({True, False, None})
@@ -74,7 +74,7 @@ def sources(knowledge: Knowledge) -> Mapping[str, frozenset[str]]:
                     found.setdefault(option.finding, set()).add(question.link_id)
         for finding, link_ids in (*DERIVED_FROM.items(), *ALSO_FROM.items()):
             found.setdefault(finding, set()).update(link_ids)
-        for finding in (*knowledge.thresholds, *knowledge.counts):  # cut-offs from findings.yaml
+        for finding in (*knowledge.thresholds, *knowledge.counts, *CLUSTER_PARTS):  # through other findings
             found.setdefault(finding, set()).update(derived_from(knowledge, finding))
         table = {finding: frozenset(link_ids) for finding, link_ids in found.items()}
         _SOURCES[knowledge.version] = table
@@ -133,9 +133,12 @@ class _Bounder:
             for f, link_ids in self.table.items()
             if link_ids & self.pending
             and f not in ticked
-            and not (self.findings.get(f) is True and link_ids & self.pending <= set(PRESENT_STAYS.get(f, ())))
+            and not (
+                self.findings.get(f) is True and link_ids & self.pending <= set(PRESENT_STAYS.get(f, ()))
+            )
         )
-        self.unsure = unsure_questions(knowledge, answers)
+        self.readings = UnsureReadings(knowledge, answers)
+        self.unsure = self.readings.unsure
         self.unsure_able = _unsure_able(knowledge)
         self.floor = Level.SELF_CARE
         self.ceiling = Level.SELF_CARE
@@ -217,7 +220,7 @@ class _Bounder:
                 certain = values == {True} or (
                     values == {None}
                     and self.unsettled.isdisjoint(rule.when.leaves())
-                    and left_open_by_unsure(self.kb, rule, self.findings, self.unsure)
+                    and self.readings.could_fire(rule, self.findings)
                 )
                 maybe = True in values or (None in values and self._could_be_unsure(set(rule.when.leaves())))
             if certain:
@@ -536,6 +539,10 @@ class _Scores:
                 known.append(item.log_lr_pos if value else item.log_lr_neg)
             elif max(item.log_lr_pos, item.log_lr_neg) > 0:
                 skipped.append(max(item.log_lr_pos, item.log_lr_neg))
+        if not open_items:  # settled: one value, and one best case (the common case: compute each once)
+            score = _damped_both(known)
+            best = _damped_both([*known, *skipped]) if skipped else score
+            return _Group(frozenset(), score, score, score, score, {}, best, best)
         extremes = []
         for sign in (-1.0, 1.0):  # each open finding takes the value whose ratio counts most that way
             values = list(known)
@@ -552,10 +559,6 @@ class _Scores:
         best_high = _damped_both(
             [*known, *skipped, *(max(i.log_lr_pos, i.log_lr_neg, 0.0) for i in open_items)]
         )
-        if not open_items:
-            return _Group(
-                frozenset(), extremes[0], extremes[1], extremes[0], extremes[1], {}, best_low, best_high
-            )
         n_pos = sum(x > 0 for x in known) + sum(max(i.log_lr_pos, i.log_lr_neg) > 0 for i in open_items)
         n_neg = sum(x < 0 for x in known) + sum(min(i.log_lr_pos, i.log_lr_neg) < 0 for i in open_items)
         shrink_pos, shrink_neg = 0.5 ** max(n_pos - 1, 0), 0.5 ** max(n_neg - 1, 0)

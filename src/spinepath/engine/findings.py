@@ -61,28 +61,24 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "no_leg_symptoms": _BODY_MAP,
     **{finding: ("pain_regions",) for finding in _PAIN_MAP_FINDINGS},
     **{finding: ("numb_regions",) for finding in _NUMB_MAP_FINDINGS},
-    # Published clusters, from the questions behind each of their items.
-    "asas_inflammatory_back_pain": ("duration", "age", "onset", "better_with", "worse_with", "night_waking"),
+}
+# Published clusters: the findings behind each of their items (`_clusters`); their questions are those
+# findings' own (so the age cut-offs stay in findings.yaml).
+CLUSTER_PARTS: dict[str, tuple[str, ...]] = {
+    "asas_inflammatory_back_pain": (
+        "duration_3_months_plus", "age_under_40", "onset_gradual", "better_with_movement",
+        "better_lying_down", "better_with_rest", "worse_with_rest", "night_pain_eases_on_rising",
+    ),
     "stenosis_cluster_positive": (
-        *_BODY_MAP,
-        "leg_weakness",
-        "worse_part",
-        "worse_with",
-        "walking_pain",
-        "better_with",
-        "age",
+        "bilateral_leg_symptoms", "leg_pain_worse_than_back", "worse_walking", "worse_standing",
+        "neurogenic_claudication", "better_sitting", "age_over_48",
     ),
     "stenosis_cluster_negative": (
-        *_BODY_MAP,
-        "leg_weakness",
-        "worse_part",
-        "worse_with",
-        "walking_pain",
-        "better_with",
-        "age",
+        "bilateral_leg_symptoms", "leg_pain_worse_than_back", "worse_walking", "worse_standing",
+        "neurogenic_claudication", "better_sitting", "age_over_48",
     ),
-    "radicular_pattern": (*_BODY_MAP, "worse_part"),
-}
+    "radicular_pattern": ("pain_below_knee", "leg_pain_worse_than_back", "numbness_leg"),
+}  # fmt: skip
 # Findings set by more than their own question (an option finding that another answer also settles).
 ALSO_FROM: dict[str, tuple[str, ...]] = {"onset_injury": ("injury",)}
 # Derived findings that, once present, a later answer to these questions cannot take back: those answers
@@ -103,7 +99,27 @@ def derived_from(knowledge: Knowledge, finding: str) -> tuple[str, ...]:
     count = knowledge.counts.get(finding)
     if count is not None:
         return _questions_of(knowledge, count.of)
+    parts = CLUSTER_PARTS.get(finding)
+    if parts is not None:
+        key = (knowledge.version, finding)
+        if key not in _CLUSTER_SOURCES:
+            _CLUSTER_SOURCES[key] = tuple(
+                dict.fromkeys(link_id for part in parts for link_id in _sources_of(knowledge, part))
+            )
+        return _CLUSTER_SOURCES[key]
     return DERIVED_FROM.get(finding, ())
+
+
+_CLUSTER_SOURCES: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _sources_of(knowledge: Knowledge, finding: str) -> tuple[str, ...]:
+    """Every question a finding comes from: the questions with an option for it, and the inputs of a
+    derived one."""
+    options = tuple(
+        q.link_id for q in knowledge.questionnaire.questions if any(o.finding == finding for o in q.options)
+    )
+    return (*options, *ALSO_FROM.get(finding, ()), *derived_from(knowledge, finding))
 
 
 def _questions_of(knowledge: Knowledge, findings: Iterable[str]) -> tuple[str, ...]:

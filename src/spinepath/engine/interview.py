@@ -175,15 +175,23 @@ def _next_question(kb: Knowledge, answers: Mapping[str, Any], limits: Bounds) ->
             None,
         )
 
+    below_urgent = limits.floor.rank < Level.URGENT.rank
+
     def priority(question: Question) -> tuple[float, ...]:
         prospect = limits.open[question.link_id]
-        essential = question.phase == "core" and question.required
+        # Asked in the end anyway (the closing questions), so asking it now costs nothing: the
+        # warning signs always; where, how bad and how long only while the level may end below urgent.
+        # (An emergency is looked for first among the warning signs: it would end the interview.)
+        anyway = question.phase == "red_flag" or (
+            below_urgent
+            and prospect.level is not Level.EMERGENCY
+            and question.phase == "core"
+            and question.required
+        )
         return (
             -prospect.level.rank,
             not prospect.deciding,
-            # asked in the end anyway, unless an emergency ends the interview first
-            prospect.level is Level.EMERGENCY or not essential,
-            _PHASE_ORDER.get(question.phase, len(_PHASE_ORDER)),
+            not anyway,
             -prospect.share,
             questionnaire.questions.index(question),
         )

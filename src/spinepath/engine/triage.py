@@ -7,11 +7,13 @@ condition's usual disposition, any condition whose probability passed its escala
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import differential as differential_module
-from .findings import derived_from
+from .findings import compute_findings, derived_from
 from .knowledge import Knowledge, Rule
 from .model import ConditionResult, Level, Reason, RuleHit, Triage
 from .questionnaire import Question
@@ -69,14 +71,15 @@ def possible_rules(
     """
     hits = []
     questionnaire = knowledge.questionnaire
-    unsure = unsure_questions(knowledge, answers)
+    readings = UnsureReadings(knowledge, answers)
+    unsure = readings.unsure
     for rule in knowledge.rules:
         if rule.when.evaluate(findings) is not None:
             continue
         unknown = [finding for finding in dict.fromkeys(rule.when.leaves()) if finding not in findings]
         sources = [question for finding in unknown for question in source_questions(knowledge, finding)]
         unsure_ids = dict.fromkeys(q.link_id for q in sources if q.link_id in unsure)
-        if rule.level.rank < Level.URGENT.rank and not left_open_by_unsure(knowledge, rule, findings, unsure):
+        if rule.level.rank < Level.URGENT.rank and not readings.could_fire(rule, findings):
             continue
         link_ids = dict.fromkeys(
             question.link_id
@@ -120,15 +123,48 @@ def unsure_questions(knowledge: Knowledge, answers: Mapping[str, Any]) -> set[st
     return {q.link_id for q in questionnaire.questions if q.left_unknown(answers.get(q.link_id))}
 
 
-def left_open_by_unsure(knowledge: Knowledge, rule: Rule, findings: Mapping[str, bool], unsure: set[str]) -> bool:
-    """Whether a rule could fire with some real answer to the questions answered "not sure", the
-    questions nobody asked staying unknown (how a rule below urgent counts as possible)."""
-    free = frozenset(
-        finding
-        for finding in dict.fromkeys(rule.when.leaves())
-        if finding not in findings and any(q.link_id in unsure for q in source_questions(knowledge, finding))
-    )
-    return bool(free) and rule.when.could_be_satisfied(findings, free)
+_MAX_READINGS = 64  # combinations of real answers tried; beyond, each unsure finding is taken as free
+
+
+class UnsureReadings:
+    """What the "not sure" answers could stand for: each real answer the person may have meant.
+
+    A rule below urgent counts as possible when it fires with some real answer to the questions
+    answered "not sure" (the worst answer they could have given), the questions nobody asked staying
+    unknown. Trying the real answers, rather than freeing the findings, keeps a "not sure" from counting
+    a rule that no real answer would fire (a derived finding such as a published cluster also depends
+    on answers the person was sure of)."""
+
+    def __init__(self, knowledge: Knowledge, answers: Mapping[str, Any]) -> None:
+        self.knowledge, self.answers = knowledge, answers
+        self.unsure = unsure_questions(knowledge, answers)
+        self._read: dict[tuple[tuple[str, str], ...], Mapping[str, bool]] = {}
+
+    def could_fire(self, rule: Rule, findings: Mapping[str, bool]) -> bool:
+        knowledge, questionnaire = self.knowledge, self.knowledge.questionnaire
+        unknown = [finding for finding in dict.fromkeys(rule.when.leaves()) if finding not in findings]
+        behind = sorted(
+            {q.link_id for f in unknown for q in source_questions(knowledge, f) if q.link_id in self.unsure}
+        )
+        if not behind:
+            return False
+        choices = [
+            sorted(questionnaire.by_id[link_id].left_unknown(self.answers[link_id])) for link_id in behind
+        ]
+        if math.prod(len(values) for values in choices) > _MAX_READINGS:
+            free = frozenset(
+                f for f in unknown if any(q.link_id in self.unsure for q in source_questions(knowledge, f))
+            )
+            return rule.when.could_be_satisfied(findings, free)
+        for combination in itertools.product(*choices):
+            key = tuple(zip(behind, combination, strict=True))
+            read = self._read.get(key)
+            if read is None:
+                meant = questionnaire.validate({**self.answers, **dict(key)})
+                read = self._read[key] = compute_findings(knowledge, meant)
+            if rule.when.evaluate(read) is True:
+                return True
+        return False
 
 
 def _about(knowledge: Knowledge, message: str, link_id: str, language: str) -> str:

@@ -10,7 +10,6 @@ GET that shows them, so no page is ever the result of a POST and the browser nev
 from __future__ import annotations
 
 import contextlib
-import math
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
@@ -21,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from spinepath.clinic.i18n import current_language
-from spinepath.engine import QUESTIONS_PER_STEP, AnswerError, get_questionnaire, plan_interview
+from spinepath.engine import AnswerError, get_questionnaire, plan_interview
 from spinepath.engine.questionnaire import Question
 
 from . import bodymap_svg, services
@@ -72,13 +71,14 @@ def answered_steps(interview: Interview) -> list[list[str]]:
 
 def steps_in_total(interview: Interview) -> int:
     """The interview's length in steps as far as it can be told now: the steps answered, plus the one
-    being asked and those its remaining questions need (an estimate: the interview is adaptive)."""
+    being asked and one for each question left (an estimate: the interview is adaptive; after the
+    warning-sign and who-you-are screens it asks one question at a time)."""
     answered = len(answered_steps(interview))
     plan = plan_interview(interview.answers)
     if plan.done:
         return max(answered, 1)
     later = max(plan.remaining - len(plan.questions), 0)
-    return answered + 1 + math.ceil(later / QUESTIONS_PER_STEP)
+    return answered + 1 + later
 
 
 def _context(

@@ -8,5 +8,5 @@ when the questions change so much that these no longer match the measurement: th
 
 from __future__ import annotations
 
-ABOUT_MINUTES = 10
+ABOUT_MINUTES = 8
 UP_TO_MINUTES = 12
