@@ -25,6 +25,18 @@ SLOW = settings(
 )
 
 
+def assert_within_bounds(person: dict[str, Any], hidden: list[str]) -> None:
+    """The person's level lies between the bounds of their answers with `hidden` not given yet."""
+    limits = bounds(KNOWLEDGE, without(person, hidden))
+    level = assess(person).triage.level
+    assert limits.floor.rank <= level.rank <= limits.ceiling.rank, (
+        hidden,
+        limits.floor,
+        level,
+        limits.ceiling,
+    )
+
+
 def without(answer_set: dict[str, Any], hidden: list[str]) -> dict[str, Any]:
     return QUESTIONNAIRE.validate({k: v for k, v in answer_set.items() if k not in hidden})
 
@@ -42,14 +54,7 @@ def test_every_completion_is_assessed_between_the_floor_and_the_ceiling(
     hidden = (
         data.draw(st.lists(st.sampled_from(sorted(person)), unique=True), label="hidden") if person else []
     )
-    limits = bounds(KNOWLEDGE, without(person, hidden))
-    level = assess(person).triage.level
-    assert limits.floor.rank <= level.rank <= limits.ceiling.rank, (
-        hidden,
-        limits.floor,
-        level,
-        limits.ceiling,
-    )
+    assert_within_bounds(person, hidden)
 
 
 @SLOW
@@ -166,11 +171,4 @@ def test_not_sure_answers_and_completions_stay_between_the_floor_and_the_ceiling
         changed[link_id] = data.draw(st.sampled_from(choices), label=f"{link_id} unsure")
     person = QUESTIONNAIRE.validate(changed)
     hidden = data.draw(st.lists(st.sampled_from(sorted(person)), unique=True, max_size=3), label="hidden")
-    limits = bounds(KNOWLEDGE, without(person, hidden))
-    level = assess(person).triage.level
-    assert limits.floor.rank <= level.rank <= limits.ceiling.rank, (
-        hidden,
-        limits.floor,
-        level,
-        limits.ceiling,
-    )
+    assert_within_bounds(person, hidden)
