@@ -526,6 +526,20 @@ class _Scores:
         return cached
 
     def _group(self, items: tuple[EvidenceItem, ...]) -> _Group:
+        # A group's bounds depend only on what is known of its own findings: shared across calls (the
+        # same person a step later, other people with the same answers to these questions).
+        findings, unsettled = self.bounder.findings, self.bounder.unsettled
+        key = (id(items), tuple(2 if i.finding in unsettled else findings.get(i.finding) for i in items))
+        cached = _GROUP_CACHE.get(key)
+        if cached is not None and cached[0] is items:
+            return cached[1]
+        if len(_GROUP_CACHE) > _GROUP_CACHE_SIZE:
+            _GROUP_CACHE.clear()
+        group = self._compute_group(items)
+        _GROUP_CACHE[key] = (items, group)
+        return group
+
+    def _compute_group(self, items: tuple[EvidenceItem, ...]) -> _Group:
         findings, unsettled = self.bounder.findings, self.bounder.unsettled
         known: list[float] = []
         skipped: list[float] = []  # unknown for good, each at its most favourable (for the best case)
@@ -622,6 +636,8 @@ class _Scores:
 
 
 _GROUPS: dict[int, tuple[Condition, tuple[tuple[EvidenceItem, ...], ...]]] = {}
+_GROUP_CACHE: dict[tuple[int, tuple[bool | int | None, ...]], tuple[tuple[EvidenceItem, ...], _Group]] = {}
+_GROUP_CACHE_SIZE = 50_000  # entries of a few hundred bytes: cleared, not grown, past this
 
 
 def _groups(condition: Condition) -> tuple[tuple[EvidenceItem, ...], ...]:

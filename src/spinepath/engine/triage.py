@@ -223,13 +223,22 @@ def possible_escalations(
     return hits
 
 
-def source_questions(knowledge: Knowledge, finding: str) -> list[Question]:
+def source_questions(knowledge: Knowledge, finding: str) -> tuple[Question, ...]:
     """The questions whose answers set `finding` (its own question, or the inputs of a derived finding)."""
-    questionnaire = knowledge.questionnaire
-    if finding in knowledge.option_of_finding:
-        return [q for q in questionnaire.questions if any(o.finding == finding for o in q.options)]
-    by_id = questionnaire.by_id
-    return [by_id[link_id] for link_id in derived_from(knowledge, finding) if link_id in by_id]
+    key = (knowledge.version, finding)
+    found = _SOURCE_QUESTIONS.get(key)
+    if found is None:
+        questionnaire = knowledge.questionnaire
+        if finding in knowledge.option_of_finding:
+            found = tuple(q for q in questionnaire.questions if any(o.finding == finding for o in q.options))
+        else:
+            by_id = questionnaire.by_id
+            found = tuple(by_id[link_id] for link_id in derived_from(knowledge, finding) if link_id in by_id)
+        _SOURCE_QUESTIONS[key] = found
+    return found
+
+
+_SOURCE_QUESTIONS: dict[tuple[str, str], tuple[Question, ...]] = {}  # per knowledge version: fixed
 
 
 def unscreened_questions(knowledge: Knowledge, answers: Mapping[str, Any]) -> tuple[str, ...]:
