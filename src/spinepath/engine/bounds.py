@@ -422,11 +422,17 @@ class _Bounder:
 
 def _unsure_able(knowledge: Knowledge) -> frozenset[str]:
     """The questions some answer to which leaves findings unknown ("not sure", "yes, but not sure how")."""
-    return frozenset(
-        q.link_id
-        for q in knowledge.questionnaire.questions
-        if any(q.left_unknown(option.value) for option in q.options)
-    )
+    found = _UNSURE_ABLE.get(knowledge.version)
+    if found is None:
+        found = _UNSURE_ABLE[knowledge.version] = frozenset(
+            q.link_id
+            for q in knowledge.questionnaire.questions
+            if any(q.left_unknown(option.value) for option in q.options)
+        )
+    return found
+
+
+_UNSURE_ABLE: dict[str, frozenset[str]] = {}  # per knowledge version: fixed
 
 
 def _ticked(knowledge: Knowledge, answers: Mapping[str, Any]) -> set[str]:

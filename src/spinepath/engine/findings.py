@@ -62,6 +62,10 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     **{finding: ("pain_regions",) for finding in _PAIN_MAP_FINDINGS},
     **{finding: ("numb_regions",) for finding in _NUMB_MAP_FINDINGS},
 }
+_COOK_STENOSIS_ITEMS = (
+    "bilateral_leg_symptoms", "leg_pain_worse_than_back", "worse_walking", "worse_standing",
+    "neurogenic_claudication", "better_sitting", "age_over_48",
+)  # fmt: skip
 # Published clusters: the findings behind each of their items (`_clusters`); their questions are those
 # findings' own (so the age cut-offs stay in findings.yaml).
 CLUSTER_PARTS: dict[str, tuple[str, ...]] = {
@@ -69,14 +73,8 @@ CLUSTER_PARTS: dict[str, tuple[str, ...]] = {
         "duration_3_months_plus", "age_under_40", "onset_gradual", "better_with_movement",
         "better_lying_down", "better_with_rest", "worse_with_rest", "night_pain_eases_on_rising",
     ),
-    "stenosis_cluster_positive": (
-        "bilateral_leg_symptoms", "leg_pain_worse_than_back", "worse_walking", "worse_standing",
-        "neurogenic_claudication", "better_sitting", "age_over_48",
-    ),
-    "stenosis_cluster_negative": (
-        "bilateral_leg_symptoms", "leg_pain_worse_than_back", "worse_walking", "worse_standing",
-        "neurogenic_claudication", "better_sitting", "age_over_48",
-    ),
+    "stenosis_cluster_positive": _COOK_STENOSIS_ITEMS,
+    "stenosis_cluster_negative": _COOK_STENOSIS_ITEMS,
     "radicular_pattern": ("pain_below_knee", "leg_pain_worse_than_back", "numbness_leg"),
 }  # fmt: skip
 # Findings set by more than their own question (an option finding that another answer also settles).
