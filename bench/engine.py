@@ -3,7 +3,11 @@
     .venv/bin/python bench/engine.py
 
 Prints, for the same machine and run: answer validation alone (the floor: the cost of reading the
-answers), a full assessment, and one adaptive-interview step, with the ratios between them.
+answers), a full assessment, and adaptive-interview steps, with the ratios between them. The steps are
+timed two ways: one step after the warning signs (every adaptive question to weigh), and every step of
+the interview played through for each vignette person, as a server meets them: people one after another
+(the engine's caches as a running process has them), and each person on a fresh process (caches empty:
+the worst case, after a restart).
 """
 
 from __future__ import annotations
@@ -17,8 +21,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from spinepath.engine import assess, get_knowledge, plan_interview, validate_answers
-from spinepath.evaluation import load_vignettes
+from spinepath.engine import (
+    assess,
+    forget_remembered_results,
+    get_knowledge,
+    plan_interview,
+    validate_answers,
+)
+from spinepath.evaluation import load_vignettes, oracle_answer
 
 VIGNETTES = sorted((Path(__file__).resolve().parents[1] / "tests" / "vignettes").glob("*.yaml"))
 
@@ -32,6 +42,28 @@ def measure(
             start = time.perf_counter()
             call(answers)
             timings.append(time.perf_counter() - start)
+    return summary(name, timings)
+
+
+def played(name: str, cases: list[dict[str, Any]], *, fresh: bool) -> dict[str, float]:
+    """Every step of the interview, played through for each person (answering from their story)."""
+    timings = []
+    for answers in cases:
+        if fresh:  # what a newly started process has: nothing remembered
+            forget_remembered_results()
+        given: dict[str, Any] = {}
+        while True:
+            start = time.perf_counter()
+            step = plan_interview(given)
+            timings.append(time.perf_counter() - start)
+            if step.done:
+                break
+            for question in step.questions:
+                given[question.link_id] = oracle_answer(answers, question.link_id, question.type)
+    return summary(name, timings)
+
+
+def summary(name: str, timings: list[float]) -> dict[str, float]:
     timings.sort()
     return {
         "name": name,  # type: ignore[dict-item]
@@ -55,6 +87,8 @@ def main() -> None:
         measure("validate answers (floor)", validate_answers, cases, rounds),
         measure("assess (full result)", assess, cases, rounds),
         measure("interview step (after red flags)", plan_interview, partial, 3),
+        played("interview steps, people in turn", cases, fresh=False),
+        played("interview steps, fresh process each", cases, fresh=True),
     ]
     floor = rows[0]["per_second"]
     print(f"{len(cases)} vignette answer sets, {rounds} rounds; Python {sys.version.split()[0]}")

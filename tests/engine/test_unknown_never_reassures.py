@@ -3,6 +3,12 @@
 For every question q and answer set A in which q is enabled and optional: assessing A without q is at
 least as urgent as the most urgent result of A with any answer to q, wherever that result is urgent or
 more. (Required questions are enforced by every caller instead: see test_required_questions_*.)
+
+One kind of answer is not "unknown": a finding that another answer already settles (findings.ALSO_FROM:
+"Did you have a fall or injury? No" answers "did it start after an injury?"). Skipping the second
+question leaves the person's own "no" standing; answering it with the opposite is a contradiction, and
+the worse answer wins then (test_a_contradicted_no_injury_counts_the_injury). So the answer that
+contradicts a settled finding is not one of the candidates here.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from spinepath.engine import Level, assess, get_knowledge
+from spinepath.engine.findings import ALSO_FROM, compute_findings
 from spinepath.engine.questionnaire import Question
 
 from .helpers import baseline, sciatica
@@ -52,10 +59,25 @@ def optional_enabled(answer_set: dict[str, Any]) -> list[Question]:
     ]  # fmt: skip
 
 
+def contradicts(question: Question, value: Any, settled: dict[str, bool]) -> bool:
+    """Whether `value` sets a finding that another answer has already settled as absent."""
+    if question.type not in {"choice", "multi"}:
+        return False
+    chosen = {value} if question.type == "choice" else set(value or ())
+    return any(
+        option.finding in ALSO_FROM and settled.get(option.finding) is False
+        for option in question.options
+        if option.value in chosen
+    )
+
+
 def check_question(answer_set: dict[str, Any], question: Question, data: st.DataObject | None = None) -> None:
     without = QUESTIONNAIRE.validate({k: v for k, v in answer_set.items() if k != question.link_id})
     skipped = assess(without).triage.level
+    settled = compute_findings(KNOWLEDGE, without)
     for value in candidate_values(question, data):
+        if contradicts(question, value, settled):
+            continue
         answered = assess(QUESTIONNAIRE.validate({**without, question.link_id: value})).triage
         if answered.level.rank >= Level.URGENT.rank:
             assert skipped.rank >= answered.level.rank, (
@@ -150,3 +172,12 @@ def test_not_sure_on_typical_answer_sets() -> None:
         for question in UNSURE_QUESTIONS:
             if QUESTIONNAIRE.is_enabled(question, answer_set) is True:
                 check_not_sure(answer_set, question)
+
+
+def test_a_contradicted_no_injury_counts_the_injury() -> None:
+    """'No injury', then 'it started after a fall': the worse answer wins (a 72-year-old is seen within
+    2 days for a possible fracture); with the second question skipped, the person's 'no' stands."""
+    answer_set = baseline(age=72, sex="female", injury="none", onset=None)
+    assert assess({**answer_set, "onset": "injury"}).triage.level is Level.URGENT
+    assert compute_findings(KNOWLEDGE, QUESTIONNAIRE.validate(answer_set))["onset_injury"] is False
+    assert assess({**answer_set, "injury": "minor", "fall_hip": []}).triage.level is Level.URGENT

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from . import bounds, differential
 from .assess import assess
 from .diary import check_in, pending_follow_ups
 from .errors import AnswerError, EngineError, KnowledgeError
@@ -49,6 +50,7 @@ __all__ = [
     "Triage",
     "assess",
     "check_in",
+    "forget_remembered_results",
     "get_body_map",
     "get_knowledge",
     "get_questionnaire",
@@ -84,3 +86,10 @@ def level_label(level: Level, language: str = DEFAULT_LANGUAGE) -> str:
     """The level in words ("Same day", "Self-care"), never its code."""
     text = get_knowledge().level_text[level].label
     return text if isinstance(text, str) else text.get(language) or text[DEFAULT_LANGUAGE]
+
+
+def forget_remembered_results() -> None:
+    """Empty the engine's memos of recent scores and bounds, as a newly started process has them.
+    Results never depend on them, only speed does (bench/engine.py measures both ways)."""
+    differential.forget()
+    bounds.forget()

@@ -41,11 +41,11 @@ def assess(
 
 
 def triage_of(
-    kb: Knowledge, clean: Mapping[str, Any], language: str
+    kb: Knowledge, clean: Mapping[str, Any], language: str, findings: dict[str, bool] | None = None
 ) -> tuple[dict[str, bool], tuple[ConditionResult, ...], Triage]:
     """Findings, differential and triage of validated answers: `assess` without the care plan (what the
-    adaptive interview needs at each step)."""
-    findings = compute_findings(kb, clean)
+    adaptive interview needs at each step). `findings`, if given, are the answers' own."""
+    findings = compute_findings(kb, clean) if findings is None else findings
     hits = fired_rules(kb, findings, language)
     # Rules a missing answer leaves open raise the level, but only rules that fired pin their concerns.
     ranked = differential_module.rank(

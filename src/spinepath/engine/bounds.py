@@ -29,6 +29,7 @@ from .triage import UnsureReadings
 
 Possible = frozenset[bool | None]
 _ANY: Possible = frozenset({True, False, None})
+_ONE: Mapping[bool | None, Possible] = {value: frozenset({value}) for value in (True, False, None)}
 _COUNTS = frozenset({True, None})  # an urgent rule counts when certainly met, or left open (unknown)
 _DOMINATORS = 4  # the likeliest unpinned conditions tried as the ones that outrank a would-be leader
 
@@ -57,10 +58,13 @@ class Bounds:
         return self.floor is self.ceiling
 
 
-def bounds(knowledge: Knowledge, answers: Mapping[str, Any]) -> Bounds:
+def bounds(
+    knowledge: Knowledge, answers: Mapping[str, Any], findings: Mapping[str, bool] | None = None
+) -> Bounds:
     """Floor and ceiling of the level over every way the open questions could be answered (`answers`
-    must be validated). A question that was asked and skipped (None) stays unknown in every completion."""
-    return _Bounder(knowledge, answers).run()
+    must be validated; `findings`, if given, are theirs). A question that was asked and skipped (None)
+    stays unknown in every completion."""
+    return _Bounder(knowledge, answers, findings).run()
 
 
 def sources(knowledge: Knowledge) -> Mapping[str, frozenset[str]]:
@@ -120,11 +124,13 @@ class _Feed:
 
 
 class _Bounder:
-    def __init__(self, knowledge: Knowledge, answers: Mapping[str, Any]) -> None:
+    def __init__(
+        self, knowledge: Knowledge, answers: Mapping[str, Any], findings: Mapping[str, bool] | None
+    ) -> None:
         self.kb = knowledge
         self.answers = answers
         self.pending = open_questions(knowledge, answers)
-        self.findings = compute_findings(knowledge, answers)
+        self.findings = compute_findings(knowledge, answers) if findings is None else findings
         self.table = sources(knowledge)
         # A symptom ticked anywhere stays ticked ("present wins", findings.py): no later answer undoes it.
         ticked = _ticked(knowledge, answers)
@@ -144,7 +150,7 @@ class _Bounder:
         self.ceiling = Level.SELF_CARE
         self.items: list[_Item] = []
 
-    def _could_be_unsure(self, leaves: set[str]) -> bool:
+    def _could_be_unsure(self, leaves: frozenset[str]) -> bool:
         """Whether some of these findings are, or could end up, unknown because of a "not sure" answer."""
         for finding in leaves:
             if self.findings.get(finding) is not None and finding not in self.unsettled:
@@ -166,9 +172,11 @@ class _Bounder:
     # ------------------------------------------------------------------ possible values of expressions
     def possible(self, expr: Expr) -> Possible:
         """Every value `expr` could take in some completion (findings taken as independent)."""
+        if self.unsettled.isdisjoint(expr.leaf_set):  # nothing it reads can change: its value now
+            return _ONE[expr.evaluate(self.findings)]
         op = expr.op
         if op == "finding":
-            return _ANY if expr.finding in self.unsettled else frozenset({self.findings.get(expr.finding)})
+            return _ANY
         sets = [self.possible(arg) for arg in expr.args]
         out: set[bool | None] = set()
         if op in {"all", "any"}:
@@ -219,16 +227,16 @@ class _Bounder:
                 # question behind it could still be answered "not sure".
                 certain = values == {True} or (
                     values == {None}
-                    and self.unsettled.isdisjoint(rule.when.leaves())
+                    and self.unsettled.isdisjoint(rule.when.leaf_set)
                     and self.readings.could_fire(rule, self.findings)
                 )
-                maybe = True in values or (None in values and self._could_be_unsure(set(rule.when.leaves())))
+                maybe = True in values or (None in values and self._could_be_unsure(rule.when.leaf_set))
             if certain:
                 self.raise_floor(rule.level)
             elif maybe:
                 self.raise_ceiling(rule.level)
                 fired = rule.when.evaluate(self.findings) is True
-                self.items.append(_Item(rule.level, frozenset(rule.when.leaves()), fired))
+                self.items.append(_Item(rule.level, rule.when.leaf_set, fired))
         self._conditions(pinned_possible, pinned_certain)
         self._unscreened()
         return Bounds(floor=self.floor, ceiling=self.ceiling, open=self._prospects())
@@ -509,6 +517,8 @@ class _Scores:
         self.cache: dict[tuple[tuple[str, float], ...], float] = {}
         self.conditions = {condition.id: condition for condition in bounder.kb.conditions}
         self.groups: dict[str, tuple[_Group, ...]] = {}
+        # What is known of each finding, as a group's cache key reads it: 2 for "could still change".
+        self.state: dict[str, bool | int] = {**bounder.findings, **dict.fromkeys(bounder.unsettled, 2)}
 
     def low(self, condition: Condition) -> float:
         return condition.prior_log_odds + sum(group.low for group in self._groups(condition))
@@ -528,21 +538,24 @@ class _Scores:
     def _groups(self, condition: Condition) -> tuple[_Group, ...]:
         cached = self.groups.get(condition.id)
         if cached is None:
-            cached = self.groups[condition.id] = tuple(self._group(items) for items in _groups(condition))
+            cached = self.groups[condition.id] = tuple(
+                self._group(items, names) for items, names in _groups(condition)
+            )
         return cached
 
-    def _group(self, items: tuple[EvidenceItem, ...]) -> _Group:
+    def _group(self, items: tuple[EvidenceItem, ...], names: tuple[str, ...]) -> _Group:
         # A group's bounds depend only on what is known of its own findings: shared across calls (the
         # same person a step later, other people with the same answers to these questions).
-        findings, unsettled = self.bounder.findings, self.bounder.unsettled
-        key = (id(items), tuple(2 if i.finding in unsettled else findings.get(i.finding) for i in items))
-        cached = _GROUP_CACHE.get(key)
+        # A one-item group has four states at most, so those are kept apart, never crowded out.
+        cache, size = (_GROUP_CACHE, _GROUP_CACHE_SIZE) if len(items) > 1 else (_ONE_ITEM, _ONE_ITEM_SIZE)
+        key = (id(items), tuple(map(self.state.get, names)))
+        cached = cache.get(key)
         if cached is not None and cached[0] is items:
             return cached[1]
-        if len(_GROUP_CACHE) > _GROUP_CACHE_SIZE:
-            _GROUP_CACHE.clear()
+        if len(cache) > size:
+            cache.clear()
         group = self._compute_group(items)
-        _GROUP_CACHE[key] = (items, group)
+        cache[key] = (items, group)
         return group
 
     def _compute_group(self, items: tuple[EvidenceItem, ...]) -> _Group:
@@ -641,35 +654,47 @@ class _Scores:
         return total
 
 
-_GROUPS: dict[int, tuple[Condition, tuple[tuple[EvidenceItem, ...], ...]]] = {}
+_Groups = tuple[tuple[tuple[EvidenceItem, ...], tuple[str, ...]], ...]
+_GROUPS: dict[int, tuple[Condition, _Groups]] = {}
 _GROUP_CACHE: dict[tuple[int, tuple[bool | int | None, ...]], tuple[tuple[EvidenceItem, ...], _Group]] = {}
 _GROUP_CACHE_SIZE = 50_000  # entries of a few hundred bytes: cleared, not grown, past this
+_ONE_ITEM: dict[tuple[int, tuple[bool | int | None, ...]], tuple[tuple[EvidenceItem, ...], _Group]] = {}
+_ONE_ITEM_SIZE = 10_000  # four per one-item group of a knowledge version (a few hundred groups)
 
 
-def _groups(condition: Condition) -> tuple[tuple[EvidenceItem, ...], ...]:
-    """A condition's evidence items, by group (the unit of damping in differential.score)."""
+def forget() -> None:
+    _GROUP_CACHE.clear()
+    _ONE_ITEM.clear()
+
+
+def _groups(condition: Condition) -> _Groups:
+    """A condition's evidence items by group (the unit of damping in differential.score), each with
+    its items' findings."""
     cached = _GROUPS.get(id(condition))
     if cached is not None and cached[0] is condition:  # holding the condition keeps its id from reuse
         return cached[1]
     by_group: dict[str, list[EvidenceItem]] = {}
     for item in condition.evidence:
         by_group.setdefault(item.group, []).append(item)
-    groups = tuple(tuple(items) for items in by_group.values())
+    groups = tuple((tuple(items), tuple(item.finding for item in items)) for items in by_group.values())
     _GROUPS[id(condition)] = (condition, groups)
     return groups
 
 
 def _damped_both(values: list[float]) -> float:
-    return _damped([x for x in values if x > 0]) + _damped([x for x in values if x < 0])
-
-
-def _damped(values: list[float]) -> float:
-    """Same-direction log ratios of one group, damped as differential.score does: 1, 1/2, 1/4 ..."""
-    total, weight = 0.0, 1.0
+    """Log ratios of one group, damped as differential.score does: in each direction on its own, the
+    strongest in full and each further one at half the weight of the one before (1, 1/2, 1/4 ...)."""
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    for_, against, up, down = 0.0, 0.0, 1.0, 1.0
     for value in sorted(values, key=abs, reverse=True):
-        total += weight * value
-        weight /= 2
-    return total
+        if value > 0:
+            for_ += up * value
+            up /= 2
+        elif value < 0:
+            against += down * value
+            down /= 2
+    return for_ + against
 
 
 def _exclusive_choices(bounder: _Bounder) -> list[tuple[str, ...]]:

@@ -25,6 +25,10 @@ MAX_SHOWN = 12
 MOST_LIKELY_ALWAYS_SHOWN = 3  # however many conditions must be ruled out, the likeliest causes still show
 
 
+# log-odds, and per evidence item used: (index, weighted log LR, present)
+Score = tuple[float, tuple[tuple[int, float, bool], ...]]
+
+
 def _sigmoid(log_odds: float) -> float:
     if log_odds >= 0:
         return 1 / (1 + math.exp(-log_odds))
@@ -32,19 +36,47 @@ def _sigmoid(log_odds: float) -> float:
     return odds / (1 + odds)
 
 
-def score(condition: Condition, findings: Mapping[str, bool]) -> tuple[float, list[tuple[int, float, bool]]]:
+def score(condition: Condition, findings: Mapping[str, bool]) -> Score:
     """Posterior log-odds and, per evidence item used, (index, weighted log LR, present)."""
+    # The same condition is scored on the same findings several times per assessment (the ranking,
+    # the care plan's concerns, the escalations) and per interview step: remember recent results by
+    # what is known of the condition's own findings.
+    key = (id(condition), tuple(map(findings.get, condition.evidence_findings)))
+    cached = _SCORES.get(key)
+    if cached is not None and cached[0] is condition:  # holding the condition keeps its id from reuse
+        return cached[1]
+    if len(_SCORES) > _SCORES_SIZE:
+        _SCORES.clear()
+    result = _score(condition, findings)
+    _SCORES[key] = (condition, result)
+    return result
+
+
+_SCORES: dict[tuple[int, tuple[bool | None, ...]], tuple[Condition, Score]] = {}
+_SCORES_SIZE = 20_000  # cleared, not grown, past this
+
+
+def forget() -> None:
+    _SCORES.clear()
+
+
+def _score(condition: Condition, findings: Mapping[str, bool]) -> Score:
     by_group: dict[str, list[tuple[int, float, bool]]] = {}
-    for index, item in enumerate(condition.evidence):
-        value = findings.get(item.finding)
+    get = findings.get
+    for index, finding, group, log_lr_pos, log_lr_neg in condition.scoring:
+        value = get(finding)
         if value is None:
             continue
-        log_lr = item.log_lr_pos if value else item.log_lr_neg
+        log_lr = log_lr_pos if value else log_lr_neg
         if log_lr:
-            by_group.setdefault(item.group, []).append((index, log_lr, value))
+            by_group.setdefault(group, []).append((index, log_lr, value))
     total = condition.prior_log_odds
     used: list[tuple[int, float, bool]] = []
     for items in by_group.values():
+        if len(items) == 1:  # the usual case: nothing to damp
+            total += items[0][1]
+            used.append(items[0])
+            continue
         # Damp separately in each direction so a strong "for" is not halved by a weak "against".
         for sign in (1, -1):
             same_way = sorted((i for i in items if i[1] * sign > 0), key=lambda i: -abs(i[1]))
@@ -53,7 +85,7 @@ def score(condition: Condition, findings: Mapping[str, bool]) -> tuple[float, li
                 total += weight * log_lr
                 used.append((index, weight * log_lr, present))
                 weight /= 2
-    return total, used
+    return total, tuple(used)
 
 
 def probability(condition: Condition, findings: Mapping[str, bool]) -> float:
@@ -121,7 +153,7 @@ def _result(
     knowledge: Knowledge,
     condition: Condition,
     probability: float,
-    used: list[tuple[int, float, bool]],
+    used: tuple[tuple[int, float, bool], ...],
     *,
     total: float,
     pinned: bool,

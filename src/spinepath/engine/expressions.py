@@ -12,8 +12,9 @@ Forms: "finding_id" | {all: [...]} | {any: [...]} | {not: expr} | {unless: expr}
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 Findings = Mapping[str, bool]
@@ -27,32 +28,18 @@ class Expr:
     n: int = 0
 
     def evaluate(self, findings: Findings) -> bool | None:
-        op = self.op
-        if op == "finding":
-            return findings.get(self.finding)
-        if op == "all":
-            values = [arg.evaluate(findings) for arg in self.args]
-            if any(value is False for value in values):
-                return False
-            return None if any(value is None for value in values) else True
-        if op == "any":
-            values = [arg.evaluate(findings) for arg in self.args]
-            if any(value is True for value in values):
-                return True
-            return None if any(value is None for value in values) else False
-        if op == "not":
-            value = self.args[0].evaluate(findings)
-            return None if value is None else not value
-        if op == "unless":
-            return self.args[0].evaluate(findings) is not True
-        if op == "at_least":
-            values = [arg.evaluate(findings) for arg in self.args]
-            present = sum(value is True for value in values)
-            unknown = sum(value is None for value in values)
-            if present >= self.n:
-                return True
-            return None if present + unknown >= self.n else False
-        raise AssertionError(f"unknown operator {op}")
+        return self._compiled(findings)
+
+    @cached_property
+    def _compiled(self) -> Callable[[Findings], bool | None]:
+        # Built once per expression: rules are evaluated many times per assessment and interview step,
+        # and a closure avoids walking the tree and dispatching on the operator each time.
+        return _compile(self)
+
+    @cached_property
+    def leaf_set(self) -> frozenset[str]:
+        """The findings this expression reads."""
+        return frozenset(self.leaves())
 
     def satisfied(self, findings: Findings) -> bool:
         return self.evaluate(findings) is True
@@ -110,6 +97,57 @@ class Expr:
             if self.op in {"any", "at_least"} and not arg.satisfied(findings) and not negated:
                 continue
             yield from arg.supporting(findings, negated=negated)
+
+
+def _compile(expr: Expr) -> Callable[[Findings], bool | None]:
+    """A function computing `expr` in three-valued (Kleene) logic: see the module docstring."""
+    op = expr.op
+    if op == "finding":
+        name = expr.finding
+        return lambda findings: findings.get(name)
+    parts = tuple(arg._compiled for arg in expr.args)
+    if op in {"all", "any"}:
+        decisive = op == "any"  # a False decides `all`, a True decides `any`
+
+        def either(findings: Findings) -> bool | None:
+            unknown = False
+            for part in parts:
+                value = part(findings)
+                if value is decisive:
+                    return decisive
+                if value is None:
+                    unknown = True
+            return None if unknown else not decisive
+
+        return either
+    if op == "not":
+        (inner,) = parts
+
+        def negation(findings: Findings) -> bool | None:
+            value = inner(findings)
+            return None if value is None else not value
+
+        return negation
+    if op == "unless":
+        (inner,) = parts
+        return lambda findings: inner(findings) is not True
+    if op == "at_least":
+        n = expr.n
+
+        def at_least(findings: Findings) -> bool | None:
+            present = unknown = 0
+            for part in parts:
+                value = part(findings)
+                if value is True:
+                    present += 1
+                elif value is None:
+                    unknown += 1
+            if present >= n:
+                return True
+            return None if present + unknown >= n else False
+
+        return at_least
+    raise AssertionError(f"unknown operator {op}")
 
 
 def _and(a: bool | None, b: bool | None) -> bool | None:

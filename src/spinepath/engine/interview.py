@@ -51,7 +51,8 @@ def plan_interview(
     questionnaire = kb.questionnaire
     clean = questionnaire.validate(answers)
     asked = len(clean)
-    limits = bounds(kb, clean)
+    findings = compute_findings(kb, clean)
+    limits = bounds(kb, clean, findings)
     follow_up = _next_question(kb, clean, limits)
     if follow_up is not None:
         prospect = limits.open.get(follow_up.link_id)
@@ -82,7 +83,7 @@ def plan_interview(
 
     if follow_up is not None and not limits.settled:
         return InterviewStep((follow_up,), False, None, asked, _remaining(kb, clean, limits))
-    now = _Now(kb, clean, language)
+    now = _Now(kb, clean, language, findings)
     if follow_up is not None and now.triage.level is not limits.floor:
         # Settled, but the answers as they stand are assessed higher than any completion would be (a rule
         # an unasked answer leaves open): keep asking.
@@ -100,9 +101,11 @@ def plan_interview(
 class _Now:
     """The answers as they stand, assessed (the triage, and the care plan only if asked for)."""
 
-    def __init__(self, kb: Knowledge, answers: Mapping[str, Any], language: str) -> None:
+    def __init__(
+        self, kb: Knowledge, answers: Mapping[str, Any], language: str, findings: dict[str, bool]
+    ) -> None:
         self.kb, self.answers, self.language = kb, answers, language
-        self.findings, self.differential, self.triage = triage_of(kb, answers, language)
+        self.findings, self.differential, self.triage = triage_of(kb, answers, language, findings)
 
     def withheld(self, findings: Mapping[str, bool] | None = None) -> set[str]:
         """The advice the care plan withholds (with `findings` instead of the answers' own, if given)."""
@@ -193,7 +196,7 @@ def _next_question(kb: Knowledge, answers: Mapping[str, Any], limits: Bounds) ->
             not prospect.deciding,
             not anyway,
             -prospect.share,
-            questionnaire.questions.index(question),
+            questionnaire.position[question.link_id],
         )
 
     return min(candidates, key=priority)

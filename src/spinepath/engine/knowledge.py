@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -104,9 +104,22 @@ class Condition:
     treatments: tuple[str, ...]
     evidence: tuple[EvidenceItem, ...]
 
-    @property
+    @cached_property
     def prior_log_odds(self) -> float:
         return math.log(self.prior / (1 - self.prior))
+
+    @cached_property
+    def evidence_findings(self) -> tuple[str, ...]:
+        return tuple(item.finding for item in self.evidence)
+
+    @cached_property
+    def scoring(self) -> tuple[tuple[int, str, str, float, float], ...]:
+        """(index, finding, group, log LR if present, log LR if absent) per evidence item: what
+        differential.score reads, unpacked once (it runs for every condition at every assessment)."""
+        return tuple(
+            (index, item.finding, item.group, item.log_lr_pos, item.log_lr_neg)
+            for index, item in enumerate(self.evidence)
+        )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ class Level(StrEnum):
 
     @property
     def rank(self) -> int:
-        return _LEVEL_ORDER.index(self)
+        return _LEVEL_RANK[self]
 
     @property
     def within_hours(self) -> int | None:
@@ -50,6 +50,7 @@ class Level(StrEnum):
 
 # Least to most urgent: the order every comparison, sort and filter uses.
 _LEVEL_ORDER = [Level.SELF_CARE, Level.ROUTINE, Level.SOON, Level.URGENT, Level.SAME_DAY, Level.EMERGENCY]
+_LEVEL_RANK = {level: rank for rank, level in enumerate(_LEVEL_ORDER)}  # looked up on every comparison
 
 # How soon each level should be seen, in hours: the one definition that headlines, booking windows,
 # the worklist, the API and FHIR follow. Emergency: now. Same day: today (GIRFT and NICE ask for

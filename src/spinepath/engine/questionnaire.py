@@ -148,6 +148,7 @@ class Questionnaire:
         self.questions = questions
         self.body_map = body_map
         self.by_id: dict[str, Question] = {question.link_id: question for question in questions}
+        self.position: dict[str, int] = {question.link_id: index for index, question in enumerate(questions)}
 
     @property
     def diary_questions(self) -> tuple[Question, ...]:
