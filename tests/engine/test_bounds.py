@@ -14,6 +14,7 @@ from spinepath.engine import Level, assess, get_knowledge
 from spinepath.engine.bounds import bounds, open_questions, sources
 from spinepath.engine.findings import PRESENT_STAYS, compute_findings
 from spinepath.engine.questionnaire import Question
+from spinepath.engine.triage import source_questions
 
 from .helpers import baseline, sciatica
 from .strategies import answers, value_of
@@ -172,3 +173,17 @@ def test_not_sure_answers_and_completions_stay_between_the_floor_and_the_ceiling
     person = QUESTIONNAIRE.validate(changed)
     hidden = data.draw(st.lists(st.sampled_from(sorted(person)), unique=True, max_size=3), label="hidden")
     assert_within_bounds(person, hidden)
+
+
+def test_the_reasons_and_the_bounds_name_the_same_questions_behind_a_finding() -> None:
+    """A 'could not be ruled out' reason names every question the bounds wait for, and no other: both
+    read findings.sources_of (before, 'no injury' and the body map's mid back were missing from it)."""
+    table = sources(KNOWLEDGE)
+    for finding, link_ids in table.items():
+        named = {question.link_id for question in source_questions(KNOWLEDGE, finding)}
+        assert named == link_ids & set(KNOWLEDGE.questionnaire.by_id), finding
+    assert {q.link_id for q in source_questions(KNOWLEDGE, "onset_injury")} == {"onset", "injury"}
+    assert {q.link_id for q in source_questions(KNOWLEDGE, "thoracic_pain")} >= {
+        "general_health",
+        "pain_regions",
+    }

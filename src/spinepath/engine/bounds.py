@@ -22,7 +22,7 @@ from typing import Any
 
 from . import differential as differential_module
 from .expressions import Expr
-from .findings import ALSO_FROM, CLUSTER_PARTS, DERIVED_FROM, PRESENT_STAYS, compute_findings, derived_from
+from .findings import ALSO_FROM, CLUSTER_PARTS, DERIVED_FROM, PRESENT_STAYS, compute_findings, sources_of
 from .knowledge import Condition, EvidenceItem, Knowledge
 from .model import Level
 from .triage import UnsureReadings
@@ -71,16 +71,9 @@ def sources(knowledge: Knowledge) -> Mapping[str, frozenset[str]]:
     """Finding -> the questions whose answers set it (built once per knowledge version)."""
     table = _SOURCES.get(knowledge.version)
     if table is None:
-        found: dict[str, set[str]] = {}
-        for question in knowledge.questionnaire.questions:
-            for option in question.options:
-                if option.finding:
-                    found.setdefault(option.finding, set()).add(question.link_id)
-        for finding, link_ids in (*DERIVED_FROM.items(), *ALSO_FROM.items()):
-            found.setdefault(finding, set()).update(link_ids)
-        for finding in (*knowledge.thresholds, *knowledge.counts, *CLUSTER_PARTS):  # through other findings
-            found.setdefault(finding, set()).update(derived_from(knowledge, finding))
-        table = {finding: frozenset(link_ids) for finding, link_ids in found.items()}
+        findings = {*knowledge.option_of_finding, *DERIVED_FROM, *ALSO_FROM}
+        findings |= {*knowledge.thresholds, *knowledge.counts, *CLUSTER_PARTS}  # through other findings
+        table = {finding: frozenset(sources_of(knowledge, finding)) for finding in findings}
         _SOURCES[knowledge.version] = table
     return table
 

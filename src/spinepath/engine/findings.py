@@ -102,7 +102,7 @@ def derived_from(knowledge: Knowledge, finding: str) -> tuple[str, ...]:
         key = (knowledge.version, finding)
         if key not in _CLUSTER_SOURCES:
             _CLUSTER_SOURCES[key] = tuple(
-                dict.fromkeys(link_id for part in parts for link_id in _sources_of(knowledge, part))
+                dict.fromkeys(link_id for part in parts for link_id in sources_of(knowledge, part))
             )
         return _CLUSTER_SOURCES[key]
     return DERIVED_FROM.get(finding, ())
@@ -111,9 +111,10 @@ def derived_from(knowledge: Knowledge, finding: str) -> tuple[str, ...]:
 _CLUSTER_SOURCES: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
-def _sources_of(knowledge: Knowledge, finding: str) -> tuple[str, ...]:
-    """Every question a finding comes from: the questions with an option for it, and the inputs of a
-    derived one."""
+def sources_of(knowledge: Knowledge, finding: str) -> tuple[str, ...]:
+    """Every question a finding comes from: the questions with an option for it, those that settle it
+    too (ALSO_FROM), and the inputs of a derived one. The one definition the result's reasons and the
+    interview's bounds both use."""
     options = tuple(
         q.link_id for q in knowledge.questionnaire.questions if any(o.finding == finding for o in q.options)
     )

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import differential as differential_module
-from .findings import compute_findings, derived_from
+from .findings import compute_findings, sources_of
 from .knowledge import Knowledge, Rule
 from .model import ConditionResult, Level, Reason, RuleHit, Triage
 from .questionnaire import Question
@@ -224,16 +224,13 @@ def possible_escalations(
 
 
 def source_questions(knowledge: Knowledge, finding: str) -> tuple[Question, ...]:
-    """The questions whose answers set `finding` (its own question, or the inputs of a derived finding)."""
+    """The questions whose answers set `finding` (findings.sources_of), in questionnaire order of discovery."""
     key = (knowledge.version, finding)
     found = _SOURCE_QUESTIONS.get(key)
     if found is None:
-        questionnaire = knowledge.questionnaire
-        if finding in knowledge.option_of_finding:
-            found = tuple(q for q in questionnaire.questions if any(o.finding == finding for o in q.options))
-        else:
-            by_id = questionnaire.by_id
-            found = tuple(by_id[link_id] for link_id in derived_from(knowledge, finding) if link_id in by_id)
+        by_id = knowledge.questionnaire.by_id
+        link_ids = dict.fromkeys(sources_of(knowledge, finding))
+        found = tuple(by_id[link_id] for link_id in link_ids if link_id in by_id)
         _SOURCE_QUESTIONS[key] = found
     return found
 
