@@ -224,7 +224,7 @@ def possible_escalations(
 
 
 def source_questions(knowledge: Knowledge, finding: str) -> tuple[Question, ...]:
-    """The questions whose answers set `finding` (findings.sources_of), in questionnaire order of discovery."""
+    """The questions whose answers set `finding` (findings.sources_of)."""
     key = (knowledge.version, finding)
     found = _SOURCE_QUESTIONS.get(key)
     if found is None:

@@ -88,15 +88,18 @@ def case_bundle(
     appointment: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """A validated `collection` Bundle for one case. `case_id` is the case's UUID; `person` (name,
-    birth_date, email, phone) comes from a booking and is left out when there is none."""
+    birth_date, email, phone; each may be empty) comes from a booking, or from the contact details left
+    without one, and is left out when there is neither."""
     patient: dict[str, Any] = {
         "resourceType": "Patient",
         "id": case_id,
         "identifier": [{"system": CASE_SYSTEM, "value": case_id}],
     }
     if person:
-        patient["name"] = [{"text": person["name"]}]
-        patient["birthDate"] = person["birth_date"]
+        if person.get("name"):
+            patient["name"] = [{"text": person["name"]}]
+        if person.get("birth_date"):
+            patient["birthDate"] = person["birth_date"]
         telecom = [
             {"system": system, "value": person[system]} for system in ("email", "phone") if person.get(system)
         ]
@@ -120,7 +123,7 @@ def case_bundle(
     if appointment is not None:
         entries.append(
             appointment_resource(
-                patient_reference=patient_ref, patient_name=person["name"] if person else None, **appointment
+                patient_reference=patient_ref, patient_name=(person or {}).get("name") or None, **appointment
             )
         )
     bundle = {

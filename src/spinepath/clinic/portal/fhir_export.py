@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from spinepath.clinic.booking.models import Appointment
+from spinepath.clinic.intake.models import FollowUpContact
 from spinepath.fhir.case import case_bundle
 
 from .models import Case
@@ -23,6 +24,9 @@ def bundle_for(case: Case) -> dict[str, Any]:
             "email": appointment.email,
             "phone": appointment.phone,
         }
+    elif (contact := FollowUpContact.objects.filter(interview=case.interview).first()) is not None:
+        # Not booked, but left a way to be reached (with consent): the receiving record needs it most.
+        person = {"name": contact.name, "email": contact.email, "phone": contact.phone}
     booking = None
     if appointment is not None:
         booking = {
