@@ -181,3 +181,23 @@ def test_a_contradicted_no_injury_counts_the_injury() -> None:
     assert assess({**answer_set, "onset": "injury"}).triage.level is Level.URGENT
     assert compute_findings(KNOWLEDGE, QUESTIONNAIRE.validate(answer_set))["onset_injury"] is False
     assert assess({**answer_set, "injury": "minor", "fall_hip": []}).triage.level is Level.URGENT
+
+
+def test_not_sure_how_numbness_in_both_legs_changes_counts_as_spreading() -> None:
+    """Both legs numb, 'for a while, mostly when I walk': that does not say the numbness is not
+    spreading, so "not sure" how it changes is seen as soon as "getting worse" is (found by a random run
+    of the not-sure advice property: a pregnant 16-year-old was offered stretches that 'new' withholds).
+    'For a while and not changing' does settle it."""
+    walking = baseline(
+        pain_regions=["lower_back", "calf_left", "calf_right"],
+        numb_regions=["calf_left", "calf_right"],
+        both_legs_timing="only_when_walking",
+    )
+    levels = {
+        change: assess({**walking, "numbness_change": change}).triage.level
+        for change in ("not_sure", "getting_worse", "new", "old_unchanged")
+    }
+    assert levels["not_sure"] is levels["getting_worse"] is levels["new"] is Level.URGENT
+    assert levels["old_unchanged"].rank < Level.URGENT.rank
+    unchanged = {**walking, "both_legs_timing": "longstanding", "numbness_change": "not_sure"}
+    assert assess(unchanged).triage.level.rank < Level.URGENT.rank

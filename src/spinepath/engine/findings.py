@@ -319,9 +319,11 @@ def _timing_per_sign(answers: Mapping[str, Any], findings: Findings) -> None:
     numbness_change = answers.get("numbness_change")
     numbness_old = numbness_change == "old_unchanged"
     _set(findings, "leg_numbness_new", _new_sign(get("numbness_leg"), numbness_old))
-    # "When did both legs start?" times the symptoms in both legs, numbness included.
-    both_legs_old = answers.get("both_legs_timing") in {"longstanding", "only_when_walking"}
-    both_old = numbness_old or (both_legs_old and numbness_change not in {"new", "getting_worse"})
+    # "When did both legs start?" times the symptoms in both legs, numbness included. Only "for a while
+    # and not changing" rules out spreading too; "for a while, mostly when I walk" leaves it open, so a
+    # "not sure" about the numbness still counts as spreading (it could stand for "getting worse").
+    both_legs_unchanged = answers.get("both_legs_timing") == "longstanding"
+    both_old = numbness_old or (both_legs_unchanged and numbness_change not in {"new", "getting_worse"})
     _set(findings, "bilateral_numbness_new", _new_sign(get("bilateral_numbness"), both_old))
 
 
